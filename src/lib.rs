@@ -1,0 +1,1 @@
+//! gutcheck: an evidence-graded, cited FAQ about "leaky gut", with alarm-symptom triage.
