@@ -1,1 +1,8 @@
 //! gutcheck: an evidence-graded, cited FAQ about "leaky gut", with alarm-symptom triage.
+//!
+//! See ARCHITECTURE.md for where things live and the rules between them.
+
+pub mod cli;
+pub mod faq;
+pub mod reply;
+pub mod text;

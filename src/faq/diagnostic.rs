@@ -1,0 +1,335 @@
+//! Problems found in the FAQ files, each pinned to `path:line:col` so a moderator can jump to it.
+
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    /// 1-based, as editors count.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub col: usize,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {level}: {}",
+            self.path.display(),
+            self.line,
+            self.col,
+            self.message
+        )
+    }
+}
+
+/// Every diagnostic of one `check` run, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, then position, so output is stable and reads top to bottom.
+    pub fn sort(&mut self) {
+        self.items
+            .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        self.items.dedup();
+    }
+}
+
+impl std::fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for d in &self.items {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A TOML file kept with its text, so a problem found in the typed data can be
+/// reported at the exact place it was written. Positions are looked up by key path
+/// (`claims[2].sources[0]`), which keeps the typed model free of span bookkeeping.
+#[derive(Debug, Clone)]
+pub struct TomlFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl TomlFile {
+    /// Reads and parses; a syntax error is returned as a diagnostic at its position.
+    pub fn read(path: &Path) -> Result<TomlFile, Diagnostic> {
+        let text = std::fs::read_to_string(path).map_err(|e| Diagnostic {
+            path: path.to_path_buf(),
+            line: 1,
+            col: 1,
+            severity: Severity::Error,
+            message: match e.kind() {
+                std::io::ErrorKind::NotFound => "file not found".to_string(),
+                std::io::ErrorKind::InvalidData => "not valid UTF-8 text".to_string(),
+                _ => format!("cannot read: {e}"),
+            },
+        })?;
+        TomlFile::from_text(path, text)
+    }
+
+    pub fn from_text(path: &Path, text: String) -> Result<TomlFile, Diagnostic> {
+        let file = TomlFile {
+            path: path.to_path_buf(),
+            text,
+        };
+        match DeTable::parse(&file.text) {
+            Ok(_) => Ok(file),
+            Err(e) => Err(file.diagnostic_at_span(
+                e.span(),
+                Severity::Error,
+                format!("invalid TOML: {}", first_line(e.message())),
+            )),
+        }
+    }
+
+    /// Deserializes into `T`; a type error, missing or unknown key is reported where it is.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        toml::from_str(&self.text).map_err(|e| {
+            self.diagnostic_at_span(e.span(), Severity::Error, explain_serde(e.message()))
+        })
+    }
+
+    /// A diagnostic at the value found under `key_path`, or at the nearest enclosing value that
+    /// exists (a missing key is reported at its table).
+    pub fn at(&self, key_path: &str, severity: Severity, message: impl Into<String>) -> Diagnostic {
+        let offset = self.offset_of(key_path).unwrap_or(0);
+        let (line, col) = line_col(&self.text, offset);
+        Diagnostic {
+            path: self.path.clone(),
+            line,
+            col,
+            severity,
+            message: message.into(),
+        }
+    }
+
+    pub fn error(&self, key_path: &str, message: impl Into<String>) -> Diagnostic {
+        self.at(key_path, Severity::Error, message)
+    }
+
+    pub fn warning(&self, key_path: &str, message: impl Into<String>) -> Diagnostic {
+        self.at(key_path, Severity::Warning, message)
+    }
+
+    fn diagnostic_at_span(
+        &self,
+        span: Option<std::ops::Range<usize>>,
+        severity: Severity,
+        message: String,
+    ) -> Diagnostic {
+        let (line, col) = line_col(&self.text, span.map_or(0, |s| s.start));
+        Diagnostic {
+            path: self.path.clone(),
+            line,
+            col,
+            severity,
+            message,
+        }
+    }
+
+    /// Re-parses on every call: diagnostics are rare, and keeping no tree keeps this type
+    /// free of borrowed lifetimes.
+    fn offset_of(&self, key_path: &str) -> Option<usize> {
+        let tree = DeTable::parse(&self.text).ok()?;
+        let mut table: &DeTable<'_> = tree.get_ref();
+        let mut best = tree.span().start;
+        let mut value: Option<&Spanned<DeValue<'_>>> = None;
+        for step in parse_key_path(key_path) {
+            match step {
+                Step::Key(key) => {
+                    if let Some(v) = value {
+                        match v.get_ref().as_table() {
+                            Some(t) => table = t,
+                            None => break,
+                        }
+                    }
+                    let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == key) else {
+                        break;
+                    };
+                    // Point at the key for tables and arrays of tables (where a value span
+                    // would cover the whole block), at the value otherwise.
+                    best = match v.get_ref() {
+                        DeValue::Table(_) => k.span().start,
+                        DeValue::Array(a) if a.iter().all(|i| i.get_ref().is_table()) => {
+                            k.span().start
+                        }
+                        _ => v.span().start,
+                    };
+                    value = Some(v);
+                }
+                Step::Index(i) => {
+                    let Some(item) = value
+                        .and_then(|v| v.get_ref().as_array())
+                        .and_then(|a| a.iter().nth(i))
+                    else {
+                        break;
+                    };
+                    best = item.span().start;
+                    value = Some(item);
+                }
+            }
+        }
+        Some(best)
+    }
+}
+
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `claims[2].sources[0]` -> Key(claims) Index(2) Key(sources) Index(0).
+fn parse_key_path(path: &str) -> Vec<Step<'_>> {
+    let mut steps = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut rest = part;
+        if let Some(open) = rest.find('[') {
+            if open > 0 {
+                steps.push(Step::Key(&rest[..open]));
+            }
+            rest = &rest[open..];
+            while let Some(stripped) = rest.strip_prefix('[') {
+                let close = stripped.find(']').unwrap_or(stripped.len());
+                if let Ok(i) = stripped[..close].parse() {
+                    steps.push(Step::Index(i));
+                }
+                rest = stripped.get(close + 1..).unwrap_or("");
+            }
+        } else {
+            steps.push(Step::Key(rest));
+        }
+    }
+    steps
+}
+
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message).trim()
+}
+
+/// serde's messages name Rust types; moderators need TOML words.
+fn explain_serde(message: &str) -> String {
+    first_line(message)
+        .replace(
+            "invalid type: string",
+            "expected a different type, found a string",
+        )
+        .replace(
+            "invalid type: integer",
+            "expected a different type, found a number",
+        )
+        .replace(
+            "invalid type: sequence",
+            "expected a different type, found a list",
+        )
+        .replace(
+            "invalid type: map",
+            "expected a different type, found a table",
+        )
+        .replace("invalid length", "wrong number of items")
+        .replace("unknown variant", "unknown value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_paths_resolve_to_their_lines() {
+        let text = "id = \"a\"\nquestions = [\n  \"one\",\n  \"two\",\n]\n\n[[claims]]\ntext = \"x\"\nsources = [\"s1\", \"s2\"]\n\n[[claims]]\ntext = \"y\"\n";
+        let file = TomlFile::from_text(Path::new("a.toml"), text.into()).unwrap();
+        let pos = |p: &str| {
+            let d = file.error(p, "m");
+            (d.line, d.col)
+        };
+        assert_eq!(pos("id"), (1, 6));
+        assert_eq!(pos("questions[1]"), (4, 3));
+        assert_eq!(pos("claims[0].sources[1]"), (9, 18));
+        assert_eq!(pos("claims[1].text"), (12, 8));
+        // Missing keys fall back to the nearest thing that exists: the file start.
+        assert_eq!(pos("nope"), (1, 1));
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err =
+            TomlFile::from_text(Path::new("b.toml"), "id = \"a\"\ntitle = \n".into()).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.starts_with("invalid TOML"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_at_the_key() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            id: String,
+        }
+        let file =
+            TomlFile::from_text(Path::new("c.toml"), "id = \"a\"\ntitel = \"x\"\n".into()).unwrap();
+        let err = file.parse::<T>().unwrap_err();
+        assert_eq!((err.line, err.col), (2, 1));
+        assert!(
+            err.message.contains("unknown field `titel`"),
+            "{}",
+            err.message
+        );
+    }
+}

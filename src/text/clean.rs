@@ -1,0 +1,234 @@
+//! Turning a raw chat message into the text the core reads.
+//!
+//! Chat is noisy: mentions, links, pasted code, quoted replies (often quoting the FAQ itself),
+//! emoji and "???!!!". None of that is the writer's own words about their own body, so none of
+//! it is searched or scanned for alarm symptoms.
+
+/// Longest input read, in characters. Discord messages hold 2000 (4000 with Nitro); anything
+/// beyond this is cut, so a pasted novel costs no more than a long message.
+pub const MAX_INPUT_CHARS: usize = 4000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleaned {
+    /// One line per sentence-ish unit: original line breaks are kept as `\n`, because a line
+    /// break ends the scope of a negation as a full stop does.
+    pub text: String,
+    /// The input was longer than `MAX_INPUT_CHARS` and was cut.
+    pub truncated: bool,
+    /// The writer's own words contain a question mark (quoted text and code excluded).
+    pub asks_question: bool,
+}
+
+impl Cleaned {
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+pub fn clean(raw: &str) -> Cleaned {
+    let truncated = raw.chars().count() > MAX_INPUT_CHARS;
+    let capped: String = if truncated {
+        raw.chars().take(MAX_INPUT_CHARS).collect()
+    } else {
+        raw.to_string()
+    };
+    let without_code = strip_code(&capped);
+    let mut lines = Vec::new();
+    for line in without_code.lines() {
+        let trimmed = line.trim_start();
+        // `>>> ` quotes everything after it; `> ` quotes one line.
+        if trimmed.starts_with(">>>") {
+            break;
+        }
+        if trimmed.starts_with('>') {
+            continue;
+        }
+        let cleaned = clean_line(line);
+        if !cleaned.is_empty() {
+            lines.push(cleaned);
+        }
+    }
+    let text = lines.join("\n");
+    let asks_question = text.contains('?');
+    Cleaned {
+        text,
+        truncated,
+        asks_question,
+    }
+}
+
+/// Removes fenced code blocks (an unclosed fence runs to the end) and inline code spans.
+fn strip_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("```") {
+        out.push_str(&rest[..start]);
+        out.push('\n');
+        match rest[start + 3..].find("```") {
+            Some(end) => rest = &rest[start + 3 + end + 3..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let mut result = String::with_capacity(out.len());
+    let mut in_span = false;
+    for c in out.chars() {
+        if c == '`' {
+            in_span = !in_span;
+            result.push(' ');
+        } else if !in_span || c == '\n' {
+            if c == '\n' {
+                in_span = false;
+            }
+            result.push(c);
+        }
+    }
+    result
+}
+
+fn clean_line(line: &str) -> String {
+    let mut words = Vec::new();
+    for word in line.split_whitespace() {
+        if is_link(word) || is_discord_token(word) {
+            continue;
+        }
+        let word = strip_discord_tokens(word);
+        let word: String = word.chars().filter(|&c| !is_emoji(c)).collect();
+        let word = strip_shortcode_emoji(&word);
+        if !word.is_empty() {
+            words.push(collapse_repeats(&word));
+        }
+    }
+    words.join(" ").trim().to_string()
+}
+
+fn is_link(word: &str) -> bool {
+    let w = word.trim_start_matches(['(', '<', '[']);
+    let lower = w.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
+}
+
+/// `<@123>`, `<@!123>`, `<@&123>`, `<#123>`, `<:name:123>`, `<a:name:123>`, `<t:123:R>`,
+/// `@everyone`, `@here`.
+fn is_discord_token(word: &str) -> bool {
+    let w = word.trim_end_matches(['.', ',', '!', '?', ':', ';']);
+    (w.starts_with('<') && w.ends_with('>') && w.len() > 2 && !w[1..w.len() - 1].contains('<'))
+        || w == "@everyone"
+        || w == "@here"
+}
+
+fn strip_discord_tokens(word: &str) -> String {
+    let mut out = String::new();
+    let mut rest = word;
+    while let Some(start) = rest.find('<') {
+        match rest[start..].find('>') {
+            Some(len) if is_discord_token(&rest[start..start + len + 1]) => {
+                out.push_str(&rest[..start]);
+                rest = &rest[start + len + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..start + 1]);
+                rest = &rest[start + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `:smile:`-style shortcodes (as typed on clients that do not convert them).
+fn strip_shortcode_emoji(word: &str) -> String {
+    let inner = word.trim_matches(|c: char| c == ':');
+    let is_shortcode = word.len() > 2
+        && word.starts_with(':')
+        && word.ends_with(':')
+        && !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+' || c == '-');
+    if is_shortcode {
+        String::new()
+    } else {
+        word.to_string()
+    }
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF   // pictographs, emoticons, transport, symbols, flags
+        | 0x2600..=0x27BF   // misc symbols, dingbats
+        | 0xFE00..=0xFE0F   // variation selectors
+        | 0x200D            // zero-width joiner
+        | 0x20E3            // keycap
+        | 0xE0020..=0xE007F // tags
+    )
+}
+
+/// "???!!!" -> "?", "sooooo" -> "soo": repeats carry tone, not meaning, and a long run of one
+/// character only inflates the text.
+fn collapse_repeats(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut prev: Option<char> = None;
+    let mut run = 0;
+    for c in word.chars() {
+        if Some(c) == prev {
+            run += 1;
+        } else {
+            run = 1;
+            prev = Some(c);
+        }
+        let limit = if c.is_alphanumeric() { 2 } else { 1 };
+        if c.is_ascii_punctuation() && out.ends_with(|p: char| p.is_ascii_punctuation()) && run == 1
+        {
+            // "?!" keeps only the first mark: both say the same thing.
+            if matches!(c, '?' | '!') && out.ends_with(['?', '!']) {
+                continue;
+            }
+        }
+        if run <= limit {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_chat_noise_but_keeps_the_words() {
+        let c =
+            clean("<@123456> hey @everyone is leaky gut real???!!! 🤔 :thinking: https://x.y/z");
+        assert_eq!(c.text, "hey is leaky gut real?");
+        assert!(c.asks_question);
+    }
+
+    #[test]
+    fn quoted_lines_and_code_are_not_the_writers_words() {
+        let c = clean("> blood in stool is an alarm symptom\nthanks, good to know");
+        assert_eq!(c.text, "thanks, good to know");
+        let c = clean("look at this ```blood in stool``` and `vomiting blood` ok");
+        assert_eq!(c.text, "look at this\nand ok");
+        let c = clean("my question\n>>> everything here\nis quoted");
+        assert_eq!(c.text, "my question");
+    }
+
+    #[test]
+    fn caps_huge_input_and_handles_empty() {
+        let huge = "gut ".repeat(10_000);
+        let c = clean(&huge);
+        assert!(c.truncated);
+        assert!(c.text.len() <= MAX_INPUT_CHARS);
+        assert!(clean("   \n  ").is_empty());
+        assert!(clean("<@1> <#2> 🎉").is_empty());
+    }
+
+    #[test]
+    fn repeated_letters_and_marks_collapse() {
+        assert_eq!(clean("sooooo baddd!!!").text, "soo badd!");
+        assert_eq!(clean("zonulin?!?!").text, "zonulin?");
+    }
+}

@@ -1,0 +1,3 @@
+//! Text handling shared by retrieval and triage.
+
+pub mod clean;
