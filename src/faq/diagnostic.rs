@@ -198,7 +198,9 @@ impl TomlFile {
                     // would cover the whole block), at the value otherwise.
                     best = match v.get_ref() {
                         DeValue::Table(_) => k.span().start,
-                        DeValue::Array(a) if a.iter().all(|i| i.get_ref().is_table()) => {
+                        DeValue::Array(a)
+                            if !a.is_empty() && a.iter().all(|i| i.get_ref().is_table()) =>
+                        {
                             k.span().start
                         }
                         _ => v.span().start,

@@ -217,12 +217,13 @@ impl Faq {
     /// The one-line summary `check` and `index` print.
     pub fn summary_line(&self) -> String {
         format!(
-            "{} entries, {} phrasings, {} claims, {} sources, {} red-flag rules",
+            "{} entries, {} phrasings, {} claims, {} sources, {} red-flag rule{}",
             self.entries.len(),
             self.phrasing_count(),
             self.claim_count(),
             self.sources.len(),
-            self.red_flags.len()
+            self.red_flags.len(),
+            if self.red_flags.len() == 1 { "" } else { "s" }
         )
     }
 }
@@ -257,7 +258,7 @@ fn load_entries(
     };
     paths.sort();
     let mut loaded: Vec<(Entry, TomlFile)> = Vec::new();
-    let mut ids: HashMap<String, PathBuf> = HashMap::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
     for path in paths {
         let Ok(toml) = TomlFile::read(&path).map_err(|d| out.push(d)) else {
             continue;
@@ -288,14 +289,10 @@ fn load_entries(
                 }
             }
         }
-        if let Some(first) = ids.insert(entry.id.clone(), path.clone()) {
+        if let Some(first) = ids.insert(entry.id.clone(), name.clone()) {
             out.push(toml.error(
                 "id",
-                format!(
-                    "duplicate id `{}` (also used by {})",
-                    entry.id,
-                    first.display()
-                ),
+                format!("duplicate id `{}` (also used by {first})", entry.id),
             ));
             continue;
         }

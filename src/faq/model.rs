@@ -84,6 +84,8 @@ pub struct Entry {
     pub reviewed: Date,
     #[serde(default)]
     pub related: Vec<String>,
+    // Defaulted so an entry without claims gets check's specific message, not serde's.
+    #[serde(default)]
     pub claims: Vec<Claim>,
 }
 
