@@ -130,17 +130,63 @@ impl TomlFile {
         }
     }
 
-    /// Deserializes into `T`; a type error, missing or unknown key is reported where it is.
-    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        toml::from_str(&self.text).map_err(|e| {
-            self.diagnostic_at_span(e.span(), Severity::Error, explain_serde(e.message()))
-        })
+    /// Deserializes into `T`. A type error or missing key stops the file (serde cannot go on);
+    /// unknown keys do not, so a moderator sees every misspelt key of a file in one run.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, Vec<Diagnostic>> {
+        let mut unknown = Vec::new();
+        let parsed = toml::Deserializer::parse(&self.text)
+            .and_then(|de| serde_ignored::deserialize(de, |path| unknown.push(key_path_of(&path))));
+        match parsed {
+            Ok(value) if unknown.is_empty() => Ok(value),
+            Ok(_) => Err(self.sorted(
+                unknown
+                    .iter()
+                    .map(|path| {
+                        let key = path.rsplit('.').next().unwrap_or(path);
+                        self.at_key(
+                            path,
+                            Severity::Error,
+                            format!("unknown key `{key}`: not part of the format (misspelt?)"),
+                        )
+                    })
+                    .collect(),
+            )),
+            Err(e) => Err(vec![self.diagnostic_at_span(
+                e.span(),
+                Severity::Error,
+                explain_serde(e.message()),
+            )]),
+        }
+    }
+
+    fn sorted(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics.sort_by_key(|d| (d.line, d.col));
+        diagnostics
     }
 
     /// A diagnostic at the value found under `key_path`, or at the nearest enclosing value that
     /// exists (a missing key is reported at its table).
     pub fn at(&self, key_path: &str, severity: Severity, message: impl Into<String>) -> Diagnostic {
-        let offset = self.offset_of(key_path).unwrap_or(0);
+        self.at_offset(self.offset_of(key_path, false), severity, message)
+    }
+
+    /// As `at`, but pointing at the key itself rather than its value.
+    pub fn at_key(
+        &self,
+        key_path: &str,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.at_offset(self.offset_of(key_path, true), severity, message)
+    }
+
+    fn at_offset(
+        &self,
+        offset: Option<usize>,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let offset = offset.unwrap_or(0);
         let (line, col) = line_col(&self.text, offset);
         Diagnostic {
             path: self.path.clone(),
@@ -177,7 +223,7 @@ impl TomlFile {
 
     /// Re-parses on every call: diagnostics are rare, and keeping no tree keeps this type
     /// free of borrowed lifetimes.
-    fn offset_of(&self, key_path: &str) -> Option<usize> {
+    fn offset_of(&self, key_path: &str, point_at_key: bool) -> Option<usize> {
         let tree = DeTable::parse(&self.text).ok()?;
         let mut table: &DeTable<'_> = tree.get_ref();
         let mut best = tree.span().start;
@@ -197,6 +243,7 @@ impl TomlFile {
                     // Point at the key for tables and arrays of tables (where a value span
                     // would cover the whole block), at the value otherwise.
                     best = match v.get_ref() {
+                        _ if point_at_key => k.span().start,
                         DeValue::Table(_) => k.span().start,
                         DeValue::Array(a)
                             if !a.is_empty() && a.iter().all(|i| i.get_ref().is_table()) =>
@@ -220,6 +267,26 @@ impl TomlFile {
             }
         }
         Some(best)
+    }
+}
+
+/// serde_ignored's path as this module's key path: `claims[1].titel`.
+fn key_path_of(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", key_path_of(parent)),
+        Path::Map { parent, key } => {
+            let parent = key_path_of(parent);
+            if parent.is_empty() {
+                key.clone()
+            } else {
+                format!("{parent}.{key}")
+            }
+        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => key_path_of(parent),
     }
 }
 
@@ -317,21 +384,39 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_reported_at_the_key() {
+    fn every_unknown_key_is_reported_at_the_key() {
         #[derive(serde::Deserialize, Debug)]
-        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Item {
+            text: String,
+        }
+        #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)]
         struct T {
             id: String,
+            items: Vec<Item>,
         }
-        let file =
-            TomlFile::from_text(Path::new("c.toml"), "id = \"a\"\ntitel = \"x\"\n".into()).unwrap();
-        let err = file.parse::<T>().unwrap_err();
-        assert_eq!((err.line, err.col), (2, 1));
-        assert!(
-            err.message.contains("unknown field `titel`"),
-            "{}",
-            err.message
+        let text = "id = \"a\"\ntitel = \"x\"\n\n[[items]]\ntext = \"t\"\nsource = \"s\"\n";
+        let file = TomlFile::from_text(Path::new("c.toml"), text.into()).unwrap();
+        let errs = file.parse::<T>().unwrap_err();
+        let found: Vec<_> = errs
+            .iter()
+            .map(|e| (e.line, e.col, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    2,
+                    1,
+                    "unknown key `titel`: not part of the format (misspelt?)"
+                ),
+                (
+                    6,
+                    1,
+                    "unknown key `source`: not part of the format (misspelt?)"
+                ),
+            ]
         );
     }
 }

@@ -229,7 +229,7 @@ impl Faq {
 }
 
 fn parse_into<T: serde::de::DeserializeOwned>(toml: &TomlFile, out: &mut Diagnostics) -> Option<T> {
-    toml.parse::<T>().map_err(|d| out.push(d)).ok()
+    toml.parse::<T>().map_err(|ds| ds.into_iter().for_each(|d| out.push(d))).ok()
 }
 
 fn load_entries(

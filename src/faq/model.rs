@@ -1,7 +1,8 @@
 //! The typed FAQ: what moderators write in `faq/`, after parsing.
 //!
-//! These types mirror the TOML files one to one and reject unknown keys, so a typo in a key
-//! name is an error a moderator sees, not a field silently ignored.
+//! These types mirror the TOML files one to one. Unknown keys are rejected by the loader
+//! (`TomlFile::parse` reports every one of them), so a typo in a key name is an error a
+//! moderator sees, not a field silently ignored.
 
 use serde::{Deserialize, Serialize};
 
@@ -69,7 +70,6 @@ impl std::fmt::Display for Grade {
 
 /// One FAQ entry: `faq/entries/<id>.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: String,
     pub title: String,
@@ -97,7 +97,6 @@ impl Entry {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Claim {
     pub text: String,
     pub grade: Grade,
@@ -139,14 +138,12 @@ impl std::fmt::Display for SourceKind {
 
 /// `faq/sources.toml`: the citation registry.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SourcesFile {
     #[serde(default, rename = "source")]
     pub sources: Vec<Source>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
     pub title: String,
@@ -165,14 +162,12 @@ pub struct Source {
 /// `faq/synonyms.toml`: query-time vocabulary. Each group lists terms people use for one idea;
 /// a message containing any of them also searches for the others (multi-word terms too).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SynonymsFile {
     #[serde(default, rename = "group")]
     pub groups: Vec<SynonymGroup>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SynonymGroup {
     pub terms: Vec<String>,
 }
