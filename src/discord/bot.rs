@@ -1,0 +1,195 @@
+//! Client setup: HTTP (optionally through a local API base), the poise framework, shards,
+//! the FAQ watcher and graceful shutdown.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use serenity::all::{ClientBuilder, GatewayError, HttpBuilder};
+use tokio::sync::mpsc;
+
+use super::commands;
+use super::config::Settings;
+use super::core::{Core, Loader};
+use super::events;
+use super::state::{Observed, Shared, watch};
+
+/// Which shards this process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// As many as Discord recommends (`GET /gateway/bot`), all in this process.
+    Auto,
+    /// Shards `first..=last` of `total`: a large deployment runs one range per process.
+    Range { first: u32, last: u32, total: u32 },
+}
+
+impl Shards {
+    /// Checks a range before any connection is made, with a message that says what to fix.
+    pub fn range(first: u32, last: u32, total: u32) -> Result<Shards, String> {
+        if total == 0 {
+            return Err("--shards must be at least 1".into());
+        }
+        if first > last || last >= total {
+            return Err(format!(
+                "shard ids run from 0 to {} when --shards is {total}; got {first}..={last}",
+                total - 1
+            ));
+        }
+        Ok(Shards::Range { first, last, total })
+    }
+}
+
+pub struct Launch {
+    /// The bot token. Never logged.
+    pub token: String,
+    /// Send every REST call to this base instead of https://discord.com (a local fake or a
+    /// proxy). The only setting that disables serenity's rate limiter, whose own requests
+    /// would otherwise bypass the override.
+    pub api_base: Option<String>,
+    pub shards: Shards,
+    pub settings: Settings,
+    /// Hears every decision; tests wait on it.
+    pub observer: Option<mpsc::UnboundedSender<Observed>>,
+}
+
+/// Runs the bot until `shutdown` resolves (then closes every shard cleanly) or a shard
+/// fails for good. Errors are sentences for the person running the bot.
+pub async fn run(
+    launch: Launch,
+    core: Box<dyn Core>,
+    loader: Loader,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let token = launch.token.trim().to_string();
+    if token.is_empty() {
+        return Err(missing_token());
+    }
+    let mut http = HttpBuilder::new(&token).default_allowed_mentions(commands::no_pings());
+    if let Some(base) = &launch.api_base {
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    // A rejected token is reported before any shard starts, in words that say what to do.
+    if let Err(e) = http.get_current_user().await {
+        return Err(match &e {
+            serenity::Error::Http(h) if h.status_code().is_some_and(|s| s.as_u16() == 401) => {
+                rejected_token()
+            }
+            _ => format!("cannot reach Discord: {e}"),
+        });
+    }
+
+    let settings = launch.settings;
+    let intents = settings.intents();
+    let shared = Arc::new(Shared::new(settings, core, loader, launch.observer));
+    let commands = commands::all(shared.settings.moderator_permission);
+    let data = shared.clone();
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands,
+            allowed_mentions: Some(commands::no_pings()),
+            // No owner-only commands: skip the owners lookup.
+            initialize_owners: false,
+            event_handler: |framework, event| {
+                Box::pin(events::handle(
+                    framework.serenity_context,
+                    event,
+                    framework.bot_id(),
+                    framework.user_data,
+                ))
+            },
+            on_error: |error| Box::pin(on_error(error)),
+            ..Default::default()
+        })
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match data.settings.dev_guild {
+                    Some(guild) => {
+                        poise::builtins::register_in_guild(ctx, commands, guild).await?;
+                        tracing::info!(%guild, "slash commands registered in the dev guild");
+                    }
+                    None => {
+                        poise::builtins::register_globally(ctx, commands).await?;
+                        tracing::info!("slash commands registered globally");
+                    }
+                }
+                Ok(data)
+            })
+        })
+        .build();
+
+    let mut client = ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .await
+        .map_err(|e| format!("cannot set up the Discord client: {e}"))?;
+
+    let manager = client.shard_manager.clone();
+    let stopper = tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down: closing every shard");
+        manager.shutdown_all().await;
+    });
+    let watcher = shared
+        .settings
+        .reload_poll
+        .map(|every| tokio::spawn(watch(shared.clone(), every)));
+
+    let result = match launch.shards {
+        Shards::Auto => client.start_autosharded().await,
+        // serenity's range includes its end: `first..last` starts `first` through `last`.
+        Shards::Range { first, last, total } => client.start_shard_range(first..last, total).await,
+    };
+    stopper.abort();
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    result.map_err(|e| match e {
+        serenity::Error::Gateway(GatewayError::InvalidAuthentication) => rejected_token(),
+        serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents) => {
+            "Discord refused the Message Content intent. Passive answering and red-flag scanning \
+             read every message in their channels: enable \"Message Content Intent\" under \
+             Bot > Privileged Gateway Intents in the Developer Portal, or remove the passive \
+             and scan channels from the config."
+                .to_string()
+        }
+        serenity::Error::Gateway(GatewayError::InvalidShardData) => {
+            "Discord rejected the shard settings: check --shard/--shards-range against --shards"
+                .to_string()
+        }
+        other => format!("the Discord connection failed: {other}"),
+    })
+}
+
+fn missing_token() -> String {
+    "DISCORD_TOKEN is not set. Copy the bot token from the Developer Portal (your application > \
+     Bot > Reset Token) and export DISCORD_TOKEN=... before running `gutcheck serve`."
+        .to_string()
+}
+
+fn rejected_token() -> String {
+    "Discord rejected DISCORD_TOKEN (401 Unauthorized). The token may have been reset or \
+     mistyped: copy a fresh one from the Developer Portal (your application > Bot > Reset \
+     Token)."
+        .to_string()
+}
+
+async fn on_error(error: poise::FrameworkError<'_, Arc<Shared>, commands::Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().name, "command failed: {error}");
+            let note = super::render::notice(
+                "Something went wrong",
+                &["That did not work. Please try again in a moment.".to_string()],
+                false,
+            );
+            let _ = ctx.send(commands::to_reply(&note, true)).await;
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!("while handling an error: {e}");
+            }
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! Bot settings: a TOML file (see `gutcheck.example.toml`) with environment overrides, so a
+//! container can run from the file in the image and change one thing with an env var.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serenity::all::{ChannelId, GatewayIntents, GuildId, Permissions};
+
+/// Everything the adapter needs besides the token and the FAQ.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Register commands in this guild only (instant updates while developing); otherwise
+    /// globally (Discord may take a while to show changes).
+    pub dev_guild: Option<GuildId>,
+    /// Who counts as a moderator: `/faq-reload` and dismissing anyone's passive reply.
+    pub moderator_permission: Permissions,
+    /// Replaces the core's disclaimer line in every embed footer when set.
+    pub disclaimer: Option<String>,
+    /// Appended to urgent and emergency warnings: where to get help locally.
+    pub emergency_contact: Option<String>,
+    pub passive: Watch,
+    pub scan: Watch,
+    /// Passive answers: the same entry at most once per channel within this window.
+    pub channel_entry_cooldown: Duration,
+    /// Passive answers: at most one per user within this window.
+    pub user_cooldown: Duration,
+    /// Red-flag warnings: the same (user, rule, tier) at most once within this window.
+    pub warning_cooldown: Duration,
+    /// How often the FAQ folder is checked for changes; `None` turns the watcher off.
+    pub reload_poll: Option<Duration>,
+}
+
+/// Where a message-based feature is on: listed channels, or every channel of listed guilds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Watch {
+    pub guilds: HashSet<GuildId>,
+    pub channels: HashSet<ChannelId>,
+}
+
+impl Watch {
+    pub fn covers(&self, guild: Option<GuildId>, channel: ChannelId) -> bool {
+        self.channels.contains(&channel) || guild.is_some_and(|g| self.guilds.contains(&g))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.guilds.is_empty() && self.channels.is_empty()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            dev_guild: None,
+            moderator_permission: Permissions::MANAGE_MESSAGES,
+            disclaimer: None,
+            emergency_contact: None,
+            passive: Watch::default(),
+            scan: Watch::default(),
+            channel_entry_cooldown: Duration::from_secs(30 * 60),
+            user_cooldown: Duration::from_secs(5 * 60),
+            warning_cooldown: Duration::from_secs(6 * 60 * 60),
+            reload_poll: Some(Duration::from_secs(5)),
+        }
+    }
+}
+
+/// The file as written; every key optional, unknown keys rejected so a typo is reported.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    dev_guild: Option<u64>,
+    moderator_permission: Option<String>,
+    disclaimer: Option<String>,
+    emergency_contact: Option<String>,
+    #[serde(default)]
+    passive: WatchFile,
+    #[serde(default)]
+    scan: ScanFile,
+    reload_poll_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WatchFile {
+    #[serde(default)]
+    guilds: Vec<u64>,
+    #[serde(default)]
+    channels: Vec<u64>,
+    channel_entry_cooldown_secs: Option<u64>,
+    user_cooldown_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScanFile {
+    #[serde(default)]
+    guilds: Vec<u64>,
+    #[serde(default)]
+    channels: Vec<u64>,
+    warning_cooldown_secs: Option<u64>,
+}
+
+/// The environment variables that override the file, in the order they are applied.
+pub const ENV_VARS: [&str; 12] = [
+    "GUTCHECK_DEV_GUILD",
+    "GUTCHECK_MODERATOR_PERMISSION",
+    "GUTCHECK_DISCLAIMER",
+    "GUTCHECK_EMERGENCY_CONTACT",
+    "GUTCHECK_PASSIVE_GUILDS",
+    "GUTCHECK_PASSIVE_CHANNELS",
+    "GUTCHECK_SCAN_GUILDS",
+    "GUTCHECK_SCAN_CHANNELS",
+    "GUTCHECK_CHANNEL_ENTRY_COOLDOWN_SECS",
+    "GUTCHECK_USER_COOLDOWN_SECS",
+    "GUTCHECK_WARNING_COOLDOWN_SECS",
+    "GUTCHECK_RELOAD_POLL_SECS",
+];
+
+impl Settings {
+    /// Reads `path` (when given) and applies the process environment on top.
+    pub fn load(path: Option<&Path>) -> Result<Settings, String> {
+        let text = match path {
+            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
+                format!(
+                    "cannot read the config file {}: {e} (see gutcheck.example.toml)",
+                    p.display()
+                )
+            })?),
+            None => None,
+        };
+        let origin = path.map(|p| p.display().to_string()).unwrap_or_default();
+        Settings::from_parts(text.as_deref(), &origin, |k| std::env::var(k).ok())
+    }
+
+    /// The pure part of `load`: file text plus an environment lookup.
+    pub fn from_parts(
+        text: Option<&str>,
+        origin: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, String> {
+        let file: File = match text {
+            Some(t) => toml::from_str(t).map_err(|e| format!("{origin}: {e}"))?,
+            None => File::default(),
+        };
+        let mut s = Settings::default();
+        s.dev_guild = file.dev_guild.map(GuildId::new);
+        if let Some(p) = &file.moderator_permission {
+            s.moderator_permission = parse_permission(p).map_err(|e| format!("{origin}: {e}"))?;
+        }
+        s.disclaimer = file.disclaimer.filter(|d| !d.trim().is_empty());
+        s.emergency_contact = file.emergency_contact.filter(|d| !d.trim().is_empty());
+        s.passive = Watch {
+            guilds: file.passive.guilds.into_iter().map(GuildId::new).collect(),
+            channels: file
+                .passive
+                .channels
+                .into_iter()
+                .map(ChannelId::new)
+                .collect(),
+        };
+        s.scan = Watch {
+            guilds: file.scan.guilds.into_iter().map(GuildId::new).collect(),
+            channels: file.scan.channels.into_iter().map(ChannelId::new).collect(),
+        };
+        if let Some(secs) = file.passive.channel_entry_cooldown_secs {
+            s.channel_entry_cooldown = Duration::from_secs(secs);
+        }
+        if let Some(secs) = file.passive.user_cooldown_secs {
+            s.user_cooldown = Duration::from_secs(secs);
+        }
+        if let Some(secs) = file.scan.warning_cooldown_secs {
+            s.warning_cooldown = Duration::from_secs(secs);
+        }
+        if let Some(secs) = file.reload_poll_secs {
+            s.reload_poll = (secs > 0).then(|| Duration::from_secs(secs));
+        }
+        s.apply_env(env)?;
+        Ok(s)
+    }
+
+    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+        let get = |k: &str| env(k).filter(|v| !v.trim().is_empty());
+        let bad = |k: &str, e: String| format!("environment variable {k}: {e}");
+        if let Some(v) = get("GUTCHECK_DEV_GUILD") {
+            self.dev_guild = Some(GuildId::new(
+                parse_id(&v).map_err(|e| bad("GUTCHECK_DEV_GUILD", e))?,
+            ));
+        }
+        if let Some(v) = get("GUTCHECK_MODERATOR_PERMISSION") {
+            self.moderator_permission =
+                parse_permission(&v).map_err(|e| bad("GUTCHECK_MODERATOR_PERMISSION", e))?;
+        }
+        if let Some(v) = get("GUTCHECK_DISCLAIMER") {
+            self.disclaimer = Some(v);
+        }
+        if let Some(v) = get("GUTCHECK_EMERGENCY_CONTACT") {
+            self.emergency_contact = Some(v);
+        }
+        let ids = |k: &str| -> Result<Option<Vec<u64>>, String> {
+            get(k)
+                .map(|v| {
+                    v.split(',')
+                        .map(|id| parse_id(id).map_err(|e| bad(k, e)))
+                        .collect()
+                })
+                .transpose()
+        };
+        if let Some(v) = ids("GUTCHECK_PASSIVE_GUILDS")? {
+            self.passive.guilds = v.into_iter().map(GuildId::new).collect();
+        }
+        if let Some(v) = ids("GUTCHECK_PASSIVE_CHANNELS")? {
+            self.passive.channels = v.into_iter().map(ChannelId::new).collect();
+        }
+        if let Some(v) = ids("GUTCHECK_SCAN_GUILDS")? {
+            self.scan.guilds = v.into_iter().map(GuildId::new).collect();
+        }
+        if let Some(v) = ids("GUTCHECK_SCAN_CHANNELS")? {
+            self.scan.channels = v.into_iter().map(ChannelId::new).collect();
+        }
+        let secs = |k: &str| -> Result<Option<u64>, String> {
+            get(k)
+                .map(|v| {
+                    v.trim()
+                        .parse::<u64>()
+                        .map_err(|_| bad(k, format!("`{v}` is not a whole number of seconds")))
+                })
+                .transpose()
+        };
+        if let Some(n) = secs("GUTCHECK_CHANNEL_ENTRY_COOLDOWN_SECS")? {
+            self.channel_entry_cooldown = Duration::from_secs(n);
+        }
+        if let Some(n) = secs("GUTCHECK_USER_COOLDOWN_SECS")? {
+            self.user_cooldown = Duration::from_secs(n);
+        }
+        if let Some(n) = secs("GUTCHECK_WARNING_COOLDOWN_SECS")? {
+            self.warning_cooldown = Duration::from_secs(n);
+        }
+        if let Some(n) = secs("GUTCHECK_RELOAD_POLL_SECS")? {
+            self.reload_poll = (n > 0).then(|| Duration::from_secs(n));
+        }
+        Ok(())
+    }
+
+    /// Only what is used: interactions need no intent; messages are needed for mentions
+    /// (Discord sends a mention's content without the privileged intent), and message
+    /// content only when the bot reads every message in passive or scanned channels.
+    pub fn intents(&self) -> GatewayIntents {
+        let mut intents = GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+        if self.reads_all_messages() {
+            intents |= GatewayIntents::MESSAGE_CONTENT;
+        }
+        intents
+    }
+
+    pub fn reads_all_messages(&self) -> bool {
+        !self.passive.is_empty() || !self.scan.is_empty()
+    }
+}
+
+fn parse_id(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(format!(
+            "`{}` is not a Discord id (enable Developer Mode in Discord, then right-click > Copy ID)",
+            text.trim()
+        )),
+    }
+}
+
+/// Accepts Discord's permission names as the API spells them (`MANAGE_MESSAGES`), any case.
+fn parse_permission(text: &str) -> Result<Permissions, String> {
+    let name = text.trim().to_ascii_uppercase().replace([' ', '-'], "_");
+    Permissions::from_name(&name).ok_or_else(|| {
+        format!(
+            "unknown permission `{text}`: use a name such as MANAGE_MESSAGES, MANAGE_GUILD or \
+             MODERATE_MEMBERS"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_read_no_message_content() {
+        let s = Settings::from_parts(None, "", no_env).unwrap();
+        assert!(!s.intents().contains(GatewayIntents::MESSAGE_CONTENT));
+        assert_eq!(s.moderator_permission, Permissions::MANAGE_MESSAGES);
+    }
+
+    #[test]
+    fn file_then_env_override() {
+        let text = r#"
+            moderator_permission = "manage_guild"
+            emergency_contact = "UK: call 999"
+            [passive]
+            channels = [11, 12]
+            user_cooldown_secs = 60
+            [scan]
+            guilds = [5]
+        "#;
+        let env = |k: &str| match k {
+            "GUTCHECK_PASSIVE_CHANNELS" => Some("13".to_string()),
+            "GUTCHECK_WARNING_COOLDOWN_SECS" => Some("10".to_string()),
+            _ => None,
+        };
+        let s = Settings::from_parts(Some(text), "t.toml", env).unwrap();
+        assert_eq!(s.moderator_permission, Permissions::MANAGE_GUILD);
+        assert_eq!(s.emergency_contact.as_deref(), Some("UK: call 999"));
+        assert_eq!(s.passive.channels, HashSet::from([ChannelId::new(13)]));
+        assert_eq!(s.user_cooldown, Duration::from_secs(60));
+        assert_eq!(s.warning_cooldown, Duration::from_secs(10));
+        assert!(s.scan.covers(Some(GuildId::new(5)), ChannelId::new(99)));
+        assert!(s.intents().contains(GatewayIntents::MESSAGE_CONTENT));
+    }
+
+    #[test]
+    fn the_example_config_parses() {
+        let text = include_str!("../../gutcheck.example.toml");
+        let s = Settings::from_parts(Some(text), "gutcheck.example.toml", no_env).unwrap();
+        assert!(s.emergency_contact.is_some());
+        assert!(!s.reads_all_messages(), "the example turns nothing on by itself");
+    }
+
+    #[test]
+    fn mistakes_are_reported_with_their_origin() {
+        let e = Settings::from_parts(Some("passiv = 1"), "bot.toml", no_env).unwrap_err();
+        assert!(e.starts_with("bot.toml:"), "{e}");
+        let e =
+            Settings::from_parts(Some("moderator_permission = \"boss\""), "b", no_env).unwrap_err();
+        assert!(e.contains("unknown permission `boss`"), "{e}");
+        let env = |k: &str| (k == "GUTCHECK_SCAN_CHANNELS").then(|| "12,abc".to_string());
+        let e = Settings::from_parts(None, "", env).unwrap_err();
+        assert!(
+            e.contains("GUTCHECK_SCAN_CHANNELS") && e.contains("`abc`"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! What the adapter asks of the core. A trait so the adapter depends on these few calls
+//! only, and the core (`Gutcheck`) stays free of Discord types.
+
+use std::sync::Arc;
+
+use crate::faq::Faq;
+use crate::reply::Reply;
+
+pub trait Core: Send + Sync + 'static {
+    fn faq(&self) -> &Faq;
+    /// The one line every reply carries about what gutcheck is not.
+    fn disclaimer(&self) -> &str;
+    /// The answer to a direct question (`/ask`, a mention).
+    fn respond(&self, message: &str) -> Reply;
+    /// The answer to a message nobody addressed to the bot: a stricter bar, and only
+    /// messages that read as questions.
+    fn respond_passive(&self, message: &str) -> Reply;
+    /// The ranking explained, for `/why`.
+    fn explain(&self, message: &str) -> String;
+    /// The reply for a known entry (autocomplete picks, "did you mean" buttons).
+    fn entry_reply(&self, id: &str) -> Option<Reply>;
+}
+
+/// Builds a fresh core from the FAQ folder; `Err` lists every problem, one per line, for
+/// whoever asked for the reload.
+pub type Loader = Arc<dyn Fn() -> Result<Box<dyn Core>, Vec<String>> + Send + Sync>;
+
+use std::path::{Path, PathBuf};
+
+use crate::reply::compose;
+use crate::respond::{Gutcheck, GutcheckError};
+use crate::search::Thresholds;
+use crate::text::clean::clean;
+
+impl Core for Gutcheck {
+    fn faq(&self) -> &Faq {
+        &self.faq
+    }
+
+    fn disclaimer(&self) -> &str {
+        compose::DISCLAIMER
+    }
+
+    fn respond(&self, message: &str) -> Reply {
+        Gutcheck::respond(self, message)
+    }
+
+    fn respond_passive(&self, message: &str) -> Reply {
+        let mut reply = self.respond_with(message, &Thresholds::PASSIVE);
+        if !reads_as_question(message) {
+            // Statements still get their red-flag check; only the unasked answer is dropped.
+            reply.answer = None;
+        }
+        reply.suggestions.clear();
+        reply
+    }
+
+    fn explain(&self, message: &str) -> String {
+        Gutcheck::explain(self, message).to_string()
+    }
+
+    fn entry_reply(&self, id: &str) -> Option<Reply> {
+        let entry = self.faq.entry(id)?;
+        let answer = compose::answer(&self.faq, entry, 0.0);
+        Some(compose::reply(
+            &entry.title,
+            Some(answer),
+            Vec::new(),
+            Vec::new(),
+        ))
+    }
+}
+
+/// A question mark in the writer's own words, or an opening that asks ("does kefir help",
+/// "anyone tried glutamine"): chat often drops the question mark.
+pub fn reads_as_question(message: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "how", "what", "why", "is", "are", "does", "do", "can", "could", "should", "will", "would",
+        "any", "anyone", "anybody", "has", "have", "did", "which", "when", "where", "who", "was",
+        "were", "am", "whats", "hows", "isnt", "doesnt",
+    ];
+    let cleaned = clean(message);
+    if cleaned.asks_question {
+        return true;
+    }
+    cleaned.text.split(['\n', '.', '!', ';']).any(|sentence| {
+        sentence
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .find(|w| !w.is_empty())
+            .map(|w| w.to_lowercase().replace('\'', ""))
+            .is_some_and(|w| OPENERS.contains(&w.as_str()))
+    })
+}
+
+/// The loader `serve` uses: a fresh in-memory index over `faq_dir`, built beside the core
+/// that keeps serving (the persisted index is for fast start-up, not for reloads, so shard
+/// processes sharing `index/` never race to rewrite it).
+pub fn gutcheck_loader(faq_dir: PathBuf) -> Loader {
+    Arc::new(move || {
+        let faq = crate::faq::Faq::load(&faq_dir).map_err(|d| {
+            let errors: Vec<String> = d.errors().map(|e| e.to_string()).collect();
+            if errors.is_empty() {
+                vec![format!(
+                    "the FAQ in {} could not be loaded",
+                    faq_dir.display()
+                )]
+            } else {
+                errors
+            }
+        })?;
+        let core = Gutcheck::from_faq(faq).map_err(|e| vec![e.to_string()])?;
+        Ok(Box::new(core) as Box<dyn Core>)
+    })
+}
+
+/// Opens the core for start-up: the persisted index when it matches the FAQ.
+pub fn open_gutcheck(faq_dir: &Path, index_dir: &Path) -> Result<Box<dyn Core>, GutcheckError> {
+    let (core, report) = Gutcheck::open(faq_dir, index_dir)?;
+    tracing::info!(
+        "FAQ loaded: {} ({:?}, {} warning(s))",
+        core.faq.summary_line(),
+        report.elapsed,
+        report.warnings.warnings().count()
+    );
+    Ok(Box::new(core))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_as_question;
+
+    #[test]
+    fn questions_with_and_without_question_marks() {
+        assert!(reads_as_question("does kefir help leaky gut"));
+        assert!(reads_as_question(
+            "I read about zonulin. Is the test any good"
+        ));
+        assert!(reads_as_question("leaky gut is real?"));
+        assert!(!reads_as_question("leaky gut is a scam lol"));
+        assert!(!reads_as_question("> is leaky gut real?\nno idea"));
+    }
+}

@@ -1,0 +1,16 @@
+//! The Discord adapter: the only module that knows serenity and poise. It maps events and
+//! commands to core calls, applies cooldowns and permissions, renders, and sends.
+
+mod bot;
+pub mod commands;
+pub mod config;
+pub mod cooldown;
+pub mod core;
+mod events;
+pub mod render;
+pub mod state;
+
+pub use bot::{Launch, Shards, run};
+pub use config::Settings;
+pub use core::{Core, Loader};
+pub use state::{Observed, Outcome, Skip, Trigger};

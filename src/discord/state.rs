@@ -1,0 +1,178 @@
+//! What every handler shares: the swappable core, settings, cooldowns, and an optional
+//! observer that hears every decision (tests wait on it instead of sleeping; it is also the
+//! one place a deployment could count what the bot does).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use arc_swap::ArcSwap;
+use tokio::sync::mpsc;
+
+use super::config::Settings;
+use super::cooldown::{Held, Passive, Window};
+use super::core::{Core, Loader};
+use super::render::Style;
+use crate::faq::Tier;
+
+/// Something the adapter decided, reported to the observer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Observed {
+    /// What happened to one incoming message.
+    Message { id: u64, outcome: Outcome },
+    /// A reload finished; `Err` holds every problem found.
+    Reload {
+        trigger: Trigger,
+        result: Result<String, Vec<String>>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A reply was sent: the warning tier shown (if any) and the entry answered (if any).
+    Replied {
+        warned: Option<Tier>,
+        answered: Option<String>,
+    },
+    Ignored(Skip),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Written by a bot or a webhook (including gutcheck itself).
+    Bot,
+    /// Not a mention, not a DM, not a passive or scanned channel.
+    NotWatched,
+    /// Nothing to say: no answer over the bar and no red flag.
+    NothingToSay,
+    /// An answer was found but a passive cooldown held it back.
+    Cooldown(Held),
+    /// A red flag matched but the same warning went to this user recently.
+    WarningCooldown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Command,
+    Watcher,
+}
+
+pub struct Shared {
+    core: ArcSwap<Box<dyn Core>>,
+    loader: Loader,
+    pub settings: Settings,
+    pub style: Style,
+    pub passive: Mutex<Passive>,
+    pub warnings: Mutex<Window<(u64, String, Tier)>>,
+    /// One reload at a time: two would race to swap and report out of order.
+    reloading: tokio::sync::Mutex<()>,
+    observer: Option<mpsc::UnboundedSender<Observed>>,
+}
+
+impl Shared {
+    pub fn new(
+        settings: Settings,
+        core: Box<dyn Core>,
+        loader: Loader,
+        observer: Option<mpsc::UnboundedSender<Observed>>,
+    ) -> Shared {
+        Shared {
+            core: ArcSwap::from_pointee(core),
+            loader,
+            style: Style {
+                disclaimer: settings.disclaimer.clone(),
+                emergency_contact: settings.emergency_contact.clone(),
+            },
+            passive: Mutex::new(Passive::new(
+                settings.channel_entry_cooldown,
+                settings.user_cooldown,
+            )),
+            warnings: Mutex::new(Window::new(settings.warning_cooldown)),
+            settings,
+            reloading: tokio::sync::Mutex::new(()),
+            observer,
+        }
+    }
+
+    /// The core serving right now. Callers keep this `Arc` for the whole request, so a swap
+    /// in the middle never changes the FAQ under them.
+    pub fn core(&self) -> Arc<Box<dyn Core>> {
+        self.core.load_full()
+    }
+
+    pub fn observe(&self, event: Observed) {
+        if let Some(tx) = &self.observer {
+            let _ = tx.send(event);
+        }
+    }
+
+    /// Builds a new core off the async runtime and swaps it in; on any error the old one
+    /// keeps serving. Returns the new FAQ's summary or every problem found.
+    pub async fn reload(&self, trigger: Trigger) -> Result<String, Vec<String>> {
+        let _one_at_a_time = self.reloading.lock().await;
+        let loader = self.loader.clone();
+        let built = tokio::task::spawn_blocking(move || loader())
+            .await
+            .unwrap_or_else(|e| Err(vec![format!("the reload crashed: {e}")]));
+        let result = built.map(|core| {
+            let summary = core.faq().summary_line();
+            self.core.store(Arc::new(core));
+            summary
+        });
+        match &result {
+            Ok(summary) => tracing::info!(?trigger, "FAQ reloaded: {summary}"),
+            Err(errors) => tracing::warn!(
+                ?trigger,
+                "FAQ reload failed, still serving the previous FAQ:\n{}",
+                errors.join("\n")
+            ),
+        }
+        self.observe(Observed::Reload {
+            trigger,
+            result: result.clone(),
+        });
+        result
+    }
+}
+
+/// Size and modification time of every file under `dir`, sorted: cheap to take every few
+/// seconds, and any edit, addition or removal changes it.
+fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for item in read.flatten() {
+            let path = item.path();
+            match item.metadata() {
+                Ok(m) if m.is_dir() => stack.push(path),
+                Ok(m) => out.push((path, m.len(), m.modified().ok())),
+                Err(_) => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Polls the FAQ folder and reloads when it changes. A failed reload is reported once per
+/// change, not on every poll.
+pub async fn watch(shared: Arc<Shared>, every: Duration) {
+    let dir = shared.core().faq().dir.clone();
+    let mut last = stamp(&dir);
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let dir_for_stamp = dir.clone();
+        let Ok(now) = tokio::task::spawn_blocking(move || stamp(&dir_for_stamp)).await else {
+            continue;
+        };
+        if now != last {
+            last = now;
+            let _ = shared.reload(Trigger::Watcher).await;
+        }
+    }
+}

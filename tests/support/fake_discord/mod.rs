@@ -1,0 +1,208 @@
+//! A fake Discord on 127.0.0.1: REST (axum) and gateway (tokio-tungstenite), enough of both
+//! for serenity + poise to connect, register commands, receive events and reply.
+//!
+//! Every REST request is recorded; tests wait for the one they expect through a watch
+//! channel, never by sleeping. Payloads are built from complete objects (see `fixtures`)
+//! because serenity drops an event it cannot deserialize with nothing but a log line.
+
+pub mod fixtures;
+mod gateway;
+mod rest;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+pub const APP_ID: u64 = 900_000_000_000_000_001;
+pub const BOT_USER_ID: u64 = 900_000_000_000_000_002;
+pub const GUILD_ID: u64 = 900_000_000_000_000_100;
+
+/// One REST call the bot made.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// Starting at `/api/v10/`.
+    pub path: String,
+    pub body: Value,
+    pub authorized: bool,
+}
+
+/// One IDENTIFY the gateway accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identify {
+    pub shard: [u32; 2],
+    pub intents: u64,
+}
+
+pub(crate) struct Session {
+    pub shard: [u32; 2],
+    pub seq: AtomicU64,
+    pub tx: mpsc::UnboundedSender<WsMessage>,
+}
+
+pub(crate) struct State {
+    pub token: String,
+    pub gateway_url: String,
+    pub recommended_shards: u32,
+    pub requests: Mutex<Vec<Request>>,
+    pub identifies: Mutex<Vec<Identify>>,
+    pub sessions: Mutex<Vec<Arc<Session>>>,
+    /// Bumped on every recorded request or identify, so waiters re-check.
+    pub changed: watch::Sender<u64>,
+    pub next_id: AtomicU64,
+}
+
+impl State {
+    pub fn bump(&self) {
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    /// Snowflakes for messages and commands the fake creates; distinct from fixture ids.
+    pub fn fresh_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+pub struct FakeDiscord {
+    state: Arc<State>,
+    pub rest_url: String,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// How long a test waits for something the bot should do promptly. Generous for a loaded
+/// 2-core machine; a passing run never comes close.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+impl FakeDiscord {
+    /// Starts REST and gateway on ephemeral loopback ports. `recommended_shards` is what
+    /// `GET /gateway/bot` answers, which autosharding follows.
+    pub async fn start(token: &str, recommended_shards: u32) -> FakeDiscord {
+        let rest = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let rest_url = format!("http://{}", rest.local_addr().unwrap());
+        let gateway_url = format!("ws://{}", ws.local_addr().unwrap());
+        let (changed, _) = watch::channel(0);
+        let state = Arc::new(State {
+            token: token.to_string(),
+            gateway_url,
+            recommended_shards,
+            requests: Mutex::new(Vec::new()),
+            identifies: Mutex::new(Vec::new()),
+            sessions: Mutex::new(Vec::new()),
+            changed,
+            next_id: AtomicU64::new(800_000_000_000_000_000),
+        });
+        let tasks = vec![
+            tokio::spawn(rest::serve(rest, state.clone())),
+            tokio::spawn(gateway::serve(ws, state.clone())),
+        ];
+        FakeDiscord {
+            state,
+            rest_url,
+            tasks,
+        }
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.state.requests.lock().unwrap().clone()
+    }
+
+    pub fn identifies(&self) -> Vec<Identify> {
+        self.state.identifies.lock().unwrap().clone()
+    }
+
+    /// Waits until `check` finds something in the state, or panics with `what` after `limit`.
+    async fn wait_until<T>(
+        &self,
+        what: &str,
+        limit: Duration,
+        mut check: impl FnMut(&State) -> Option<T>,
+    ) -> T {
+        let mut rx = self.state.changed.subscribe();
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            rx.borrow_and_update();
+            if let Some(found) = check(&self.state) {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, rx.changed())
+                .await
+                .is_err()
+            {
+                let seen: Vec<String> = self
+                    .requests()
+                    .iter()
+                    .map(|r| format!("{} {}", r.method, r.path))
+                    .collect();
+                panic!("timed out waiting for {what}; requests seen: {seen:#?}");
+            }
+        }
+    }
+
+    /// The first recorded request matching `method` and `pred` at or after index `from`.
+    pub async fn wait_request(
+        &self,
+        from: usize,
+        method: &str,
+        pred: impl Fn(&Request) -> bool,
+    ) -> Request {
+        self.wait_until(&format!("a {method} request"), WAIT, |s| {
+            let requests = s.requests.lock().unwrap();
+            requests
+                .iter()
+                .skip(from)
+                .find(|r| r.method == method && pred(r))
+                .cloned()
+        })
+        .await
+    }
+
+    /// Fails fast when the bot's HTTP client does not talk to the fake: a request that went
+    /// to the real Discord would never show up here.
+    pub async fn wait_first_request(&self, limit: Duration) {
+        self.wait_until("the first REST request to reach the fake", limit, |s| {
+            (!s.requests.lock().unwrap().is_empty()).then_some(())
+        })
+        .await
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.state.requests.lock().unwrap().len()
+    }
+
+    pub async fn wait_identified(&self, shards: usize) -> Vec<Identify> {
+        self.wait_until(&format!("{shards} IDENTIFY"), WAIT, |s| {
+            let ids = s.identifies.lock().unwrap();
+            (ids.len() >= shards).then(|| ids.clone())
+        })
+        .await
+    }
+
+    /// Sends a dispatch event on the session of `shard` (shard 0 when there is only one).
+    pub fn dispatch(&self, shard: u32, event: &str, data: Value) {
+        let sessions = self.state.sessions.lock().unwrap();
+        let session = sessions
+            .iter()
+            .rev()
+            .find(|s| s.shard[0] == shard)
+            .unwrap_or_else(|| panic!("no gateway session for shard {shard}"));
+        let seq = session.seq.fetch_add(1, Ordering::Relaxed) + 1;
+        let frame = serde_json::json!({"op": 0, "t": event, "s": seq, "d": data});
+        session
+            .tx
+            .send(WsMessage::Text(frame.to_string()))
+            .expect("the gateway session is gone");
+    }
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Shared test infrastructure.
+
+pub mod fake_discord;
