@@ -5,4 +5,6 @@
 pub mod cli;
 pub mod faq;
 pub mod reply;
+pub mod respond;
+pub mod search;
 pub mod text;

@@ -1,6 +1,11 @@
 //! The command-line adapter: parse arguments, call the core, print. One file per subcommand.
 
+mod ask;
+mod chat;
 mod check;
+mod eval;
+mod index;
+mod why;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "GUTCHECK_FAQ", default_value = "faq")]
     pub faq: PathBuf,
 
+    /// Where the built search index is kept (reused while the FAQ files are unchanged).
+    #[arg(long, global = true, env = "GUTCHECK_INDEX", default_value = "index")]
+    pub index: PathBuf,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -24,6 +33,16 @@ pub struct Cli {
 pub enum Command {
     /// Validate the FAQ files: every problem as path:line:col, non-zero exit on any error.
     Check(check::CheckArgs),
+    /// Answer one question (`-`: one message per line from stdin).
+    Ask(ask::AskArgs),
+    /// An interactive console that answers like the bot in a channel.
+    Chat(chat::ChatArgs),
+    /// Explain the ranking and the answer-or-abstain decision for a message.
+    Why(why::WhyArgs),
+    /// Build the search index, or reuse it when the FAQ has not changed.
+    Index(index::IndexArgs),
+    /// Print retrieval precision and answered share on a labelled set.
+    Eval(eval::EvalArgs),
 }
 
 /// Runs the CLI and maps the outcome to an exit status: 0 success, 1 a problem the user can
@@ -32,6 +51,11 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli, args),
+        Command::Ask(args) => ask::run(&cli, args),
+        Command::Chat(args) => chat::run(&cli, args),
+        Command::Why(args) => why::run(&cli, args),
+        Command::Index(args) => index::run(&cli, args),
+        Command::Eval(args) => eval::run(&cli, args),
     };
     match result {
         Ok(code) => code,

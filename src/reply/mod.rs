@@ -1,6 +1,9 @@
 //! The one answer type every front end renders: terminal text, JSON and Discord all show the
 //! same `Reply`, so no answer logic lives in a renderer.
 
+pub mod compose;
+pub mod render_text;
+
 use serde::Serialize;
 
 use crate::faq::{Grade, SourceKind, Tier};

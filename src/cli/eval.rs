@@ -1,0 +1,47 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::faq::Faq;
+use crate::respond::Gutcheck;
+use crate::search::{Thresholds, eval};
+
+use super::Cli;
+
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The labelled set: `entry-id<TAB>message` per line, `-` for out of scope.
+    #[arg(default_value = "tests/eval/retrieval.tsv")]
+    pub file: PathBuf,
+
+    /// Score the stricter thresholds used for messages not addressed to the bot.
+    #[arg(long)]
+    pub passive: bool,
+
+    /// Also list every wrong answer and every unanswered in-scope message.
+    #[arg(long)]
+    pub misses: bool,
+}
+
+pub fn run(cli: &Cli, args: &EvalArgs) -> Result<ExitCode, String> {
+    let cases = eval::load(&args.file)?;
+    let faq = Faq::load(&cli.faq).map_err(|d| {
+        format!(
+            "{d}the FAQ in {} does not load: run `gutcheck check`",
+            cli.faq.display()
+        )
+    })?;
+    let gutcheck = Gutcheck::from_faq(faq).map_err(|e| e.to_string())?;
+    let thresholds = if args.passive {
+        Thresholds::PASSIVE
+    } else {
+        gutcheck.thresholds
+    };
+    let report = eval::Report::run(&cases, |m| {
+        gutcheck.respond_with(m, &thresholds).answer.map(|a| a.id)
+    });
+    println!("{}", report.summary());
+    if args.misses {
+        print!("{}", report.misses());
+    }
+    Ok(ExitCode::SUCCESS)
+}

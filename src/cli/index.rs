@@ -1,0 +1,20 @@
+use std::process::ExitCode;
+
+use crate::respond::Gutcheck;
+
+use super::Cli;
+
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// Rebuild even when the stored index matches the FAQ files.
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+pub fn run(cli: &Cli, args: &IndexArgs) -> Result<ExitCode, String> {
+    let (gutcheck, report) =
+        Gutcheck::open_with(&cli.faq, &cli.index, args.rebuild).map_err(|e| e.to_string())?;
+    println!("{}", report.index);
+    println!("faq: {}", gutcheck.faq.summary_line());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,121 @@
+//! The terminal rendering of a `Reply` (`gutcheck ask`, `gutcheck chat`). Layout only: what to
+//! say was decided when the reply was composed.
+
+use std::fmt::Write;
+
+use crate::faq::Tier;
+
+use super::Reply;
+
+/// What gutcheck says when no entry fits and none comes close.
+pub const NO_ANSWER: &str = "I don't have a good answer to that. I answer questions about \"leaky gut\" (intestinal permeability) from a cited FAQ, for example \"is leaky gut real?\" or \"do probiotics help leaky gut?\".";
+
+pub fn render(reply: &Reply) -> String {
+    let mut t = String::new();
+    if let Some(tier) = reply.warning_tier() {
+        let heading = match tier {
+            Tier::Emergency => "EMERGENCY: seek emergency care now",
+            Tier::Urgent => "URGENT: be seen by a clinician today",
+            Tier::Soon => "Please book an appointment with a clinician",
+        };
+        let _ = writeln!(t, "!! {heading}");
+        for hit in &reply.red_flags {
+            let _ = writeln!(
+                t,
+                "   {} (you wrote \"{}\"): {}",
+                hit.label, hit.matched, hit.message
+            );
+        }
+        let _ = writeln!(t);
+    }
+    if reply.shows_answer() {
+        if let Some(answer) = &reply.answer {
+            let _ = writeln!(t, "{}", answer.text);
+        } else if !reply.suggestions.is_empty() {
+            let _ = writeln!(t, "I'm not sure which question you mean. Did you mean:");
+            for (i, s) in reply.suggestions.iter().enumerate() {
+                let _ = writeln!(t, "  {}. {} ({})", i + 1, s.title, s.id);
+            }
+        } else if reply.red_flags.is_empty() {
+            let _ = writeln!(t, "{NO_ANSWER}");
+        }
+        let _ = writeln!(t);
+    }
+    let _ = writeln!(t, "{}", reply.disclaimer);
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::faq::{Grade, SourceKind};
+    use crate::reply::{Answer, AnswerClaim, Citation, RedFlagHit, Suggestion, compose};
+
+    fn answer() -> Answer {
+        Answer {
+            id: "x".into(),
+            title: "Is it real?".into(),
+            grade: Grade::Moderate,
+            summary: "Partly.".into(),
+            text: "Is it real?\n\nPartly.\n\nSources:\n[1] A paper (review, 2020) https://e.org"
+                .into(),
+            claims: vec![AnswerClaim {
+                text: "c".into(),
+                grade: Grade::Moderate,
+                sources: vec![1],
+            }],
+            citations: vec![Citation {
+                n: 1,
+                id: "a".into(),
+                title: "A paper".into(),
+                kind: SourceKind::NarrativeReview,
+                year: 2020,
+                url: "https://e.org".into(),
+            }],
+            score: 1.0,
+        }
+    }
+
+    fn flag(tier: Tier) -> RedFlagHit {
+        RedFlagHit {
+            id: "r".into(),
+            tier,
+            label: "Blood in stool".into(),
+            matched: "blood in my stool".into(),
+            message: "See a doctor.".into(),
+        }
+    }
+
+    #[test]
+    fn answer_then_disclaimer() {
+        let r = compose::reply("q", Some(answer()), Vec::new(), Vec::new());
+        let text = render(&r);
+        assert!(text.starts_with("Is it real?"));
+        assert!(text.contains("[1] A paper (review, 2020)"));
+        assert!(text.trim_end().ends_with(compose::DISCLAIMER));
+    }
+
+    #[test]
+    fn suggestions_and_nothing() {
+        let s = vec![Suggestion {
+            id: "zinc".into(),
+            title: "Does zinc help?".into(),
+        }];
+        let text = render(&compose::reply("q", None, s, Vec::new()));
+        assert!(text.contains("Did you mean:\n  1. Does zinc help? (zinc)"));
+        let text = render(&compose::reply("q", None, Vec::new(), Vec::new()));
+        assert!(text.starts_with(NO_ANSWER));
+    }
+
+    #[test]
+    fn warning_comes_first_and_emergency_stands_alone() {
+        let r = compose::reply("q", Some(answer()), Vec::new(), vec![flag(Tier::Soon)]);
+        let text = render(&r);
+        assert!(text.starts_with("!! Please book"));
+        assert!(text.contains("Is it real?"));
+        let r = compose::reply("q", Some(answer()), Vec::new(), vec![flag(Tier::Emergency)]);
+        let text = render(&r);
+        assert!(text.starts_with("!! EMERGENCY"));
+        assert!(!text.contains("Is it real?"));
+    }
+}

@@ -1,0 +1,148 @@
+//! The abstain rule. Raw BM25 scores are not comparable across messages, so the decision reads
+//! two normalised signals: coverage (how much of the best phrasing the message contains, terms
+//! weighted by IDF) and margin (how far the best entry is ahead of the best *different* one).
+//! A wrong answer about health is worse than none, so both must clear their threshold; a near
+//! miss becomes "did you mean" suggestions instead.
+
+use super::Retrieval;
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Thresholds {
+    /// Answer only when the best phrasing's coverage reaches this.
+    pub min_coverage: f32,
+    /// ... and the best entry leads the next different entry by this share of its score.
+    pub min_margin: f32,
+    /// Entries offered as suggestions need at least this coverage.
+    pub suggest_coverage: f32,
+    /// ... and at least this share of the best entry's score.
+    pub suggest_score_ratio: f32,
+}
+
+impl Thresholds {
+    /// Direct questions: a mention, `/ask`, `gutcheck ask`. Calibrated on
+    /// `tests/eval/retrieval.tsv` (see `tests/retrieval_eval.rs`).
+    pub const ASKED: Thresholds = Thresholds {
+        min_coverage: 0.70,
+        min_margin: 0.10,
+        suggest_coverage: 0.40,
+        suggest_score_ratio: 0.6,
+    };
+
+    /// Messages nobody addressed to the bot (passive answers in a help channel): speaking
+    /// unprompted is only worth it when the match is unmistakable.
+    pub const PASSIVE: Thresholds = Thresholds {
+        min_coverage: 0.90,
+        min_margin: 0.25,
+        suggest_coverage: 1.1,
+        suggest_score_ratio: 1.0,
+    };
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds::ASKED
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Answer with this entry (index into `Faq::entries`).
+    Answer(usize),
+    /// No answer; these entries (at most three, best first) might be what was meant.
+    Suggest(Vec<usize>),
+    /// Nothing in the FAQ is close.
+    Nothing,
+}
+
+impl Decision {
+    pub fn answer(&self) -> Option<usize> {
+        match self {
+            Decision::Answer(e) => Some(*e),
+            _ => None,
+        }
+    }
+}
+
+pub const MAX_SUGGESTIONS: usize = 3;
+
+pub fn decide(retrieval: &Retrieval, th: &Thresholds) -> Decision {
+    let Some(top) = retrieval.top() else {
+        return Decision::Nothing;
+    };
+    if top.coverage >= th.min_coverage && retrieval.margin() >= th.min_margin {
+        return Decision::Answer(top.entry);
+    }
+    let suggestions: Vec<usize> = retrieval
+        .candidates
+        .iter()
+        .filter(|c| {
+            c.coverage >= th.suggest_coverage && c.score >= top.score * th.suggest_score_ratio
+        })
+        .map(|c| c.entry)
+        .take(MAX_SUGGESTIONS)
+        .collect();
+    if suggestions.is_empty() {
+        Decision::Nothing
+    } else {
+        Decision::Suggest(suggestions)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Candidate;
+
+    fn retrieval(cands: &[(usize, f32, f32)]) -> Retrieval {
+        Retrieval {
+            candidates: cands
+                .iter()
+                .map(|&(entry, score, coverage)| Candidate {
+                    entry,
+                    score,
+                    best_phrasing: Some(0),
+                    coverage,
+                    matched: Vec::new(),
+                    missing: Vec::new(),
+                })
+                .collect(),
+            ..Retrieval::default()
+        }
+    }
+
+    #[test]
+    fn answers_a_clear_well_covered_winner() {
+        let r = retrieval(&[(7, 10.0, 0.9), (3, 5.0, 0.5)]);
+        assert_eq!(decide(&r, &Thresholds::ASKED), Decision::Answer(7));
+    }
+
+    #[test]
+    fn a_close_call_suggests_instead_of_answering() {
+        let r = retrieval(&[(7, 10.0, 0.9), (3, 9.5, 0.8), (4, 9.0, 0.2), (5, 2.0, 0.9)]);
+        assert_eq!(
+            decide(&r, &Thresholds::ASKED),
+            Decision::Suggest(vec![7, 3])
+        );
+    }
+
+    #[test]
+    fn low_coverage_abstains_even_with_a_big_margin() {
+        let r = retrieval(&[(7, 10.0, 0.5), (3, 2.0, 0.1)]);
+        assert_eq!(decide(&r, &Thresholds::ASKED), Decision::Suggest(vec![7]));
+        let r = retrieval(&[(7, 10.0, 0.2)]);
+        assert_eq!(decide(&r, &Thresholds::ASKED), Decision::Nothing);
+        assert_eq!(
+            decide(&Retrieval::default(), &Thresholds::ASKED),
+            Decision::Nothing
+        );
+    }
+
+    #[test]
+    fn passive_is_stricter_and_never_suggests() {
+        let r = retrieval(&[(7, 10.0, 0.8), (3, 5.0, 0.5)]);
+        assert_eq!(decide(&r, &Thresholds::ASKED), Decision::Answer(7));
+        assert_eq!(decide(&r, &Thresholds::PASSIVE), Decision::Nothing);
+        let r = retrieval(&[(7, 10.0, 1.0), (3, 5.0, 0.5)]);
+        assert_eq!(decide(&r, &Thresholds::PASSIVE), Decision::Answer(7));
+    }
+}
