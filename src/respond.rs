@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::faq::{Diagnostics, Faq};
+use crate::faq::{Diagnostics, Faq, Severity};
 use crate::reply::{Reply, compose};
 use crate::search::store::{self, IndexReport};
 use crate::search::{Decision, Engine, Retrieval, Thresholds, decide};
@@ -193,6 +193,62 @@ impl Gutcheck {
             decision,
         }
     }
+}
+
+/// `gutcheck check`'s retrieval self-consistency: every phrasing (title and questions) must
+/// retrieve its own entry first. A phrasing another entry wins, or ties, is an error at that
+/// phrasing's line naming both entries.
+pub fn retrieval_self_consistency(faq: &Faq) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let engine = match Engine::in_ram(faq) {
+        Ok(engine) => engine,
+        Err(e) => {
+            if let Some(d) = faq.entries.first().and_then(|entry| {
+                faq.entry_diagnostic(
+                    &entry.id,
+                    "id",
+                    Severity::Error,
+                    format!("cannot build the search index to check retrieval: {e}"),
+                )
+            }) {
+                out.push(d);
+            }
+            return out;
+        }
+    };
+    for doc in engine.docs().iter().filter(|d| d.kind.is_phrasing()) {
+        let own = &faq.entries[doc.entry];
+        let retrieval = engine.retrieve(&clean(&doc.text).text);
+        let message = match retrieval.candidates.as_slice() {
+            [] => Some(format!(
+                "phrasing `{}` has no searchable words: add the words people would type",
+                doc.text
+            )),
+            [first, ..] if first.entry != doc.entry => {
+                let winner = &faq.entries[first.entry];
+                let via = first
+                    .best_phrasing
+                    .map(|s| format!(" (through its phrasing `{}`)", engine.doc(s).text))
+                    .unwrap_or_default();
+                Some(format!(
+                    "phrasing `{}` retrieves entry `{}` first{via}, not `{}`: reword it so it is clearly about this entry, or move it to `{}`",
+                    doc.text, winner.id, own.id, winner.id
+                ))
+            }
+            [first, second, ..] if second.score >= first.score => Some(format!(
+                "phrasing `{}` ties between `{}` and `{}`: reword it so it is clearly about this entry",
+                doc.text, own.id, faq.entries[second.entry].id
+            )),
+            _ => None,
+        };
+        if let Some(message) = message
+            && let Some(d) =
+                faq.entry_diagnostic(&own.id, &doc.kind.key_path(), Severity::Error, message)
+        {
+            out.push(d);
+        }
+    }
+    out
 }
 
 fn load_faq(dir: &Path) -> Result<Faq, GutcheckError> {

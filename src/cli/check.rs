@@ -23,7 +23,15 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, String> {
             dir.display()
         ));
     }
-    let loaded = Faq::load_at(&dir, args.today.unwrap_or_else(Date::today));
+    let mut loaded = Faq::load_at(&dir, args.today.unwrap_or_else(Date::today));
+    // Retrieval can only be checked on a FAQ that loads.
+    if let Some(faq) = loaded.faq.take() {
+        let found = crate::respond::retrieval_self_consistency(&faq);
+        let failed = found.has_errors();
+        loaded.diagnostics.extend(found);
+        loaded.diagnostics.sort();
+        loaded.faq = (!failed).then_some(faq);
+    }
     print!("{}", loaded.diagnostics);
     let errors = loaded.diagnostics.errors().count();
     let warnings = loaded.diagnostics.warnings().count();
