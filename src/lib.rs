@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for where things live and the rules between them.
 
 pub mod cli;
+pub mod discord;
 pub mod faq;
 pub mod reply;
 pub mod respond;

@@ -5,6 +5,7 @@ mod chat;
 mod check;
 mod eval;
 mod index;
+mod serve;
 mod why;
 
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Print retrieval precision and answered share on a labelled set.
     Eval(eval::EvalArgs),
+    /// Run the Discord bot (token from DISCORD_TOKEN).
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the CLI and maps the outcome to an exit status: 0 success, 1 a problem the user can
@@ -56,6 +59,7 @@ pub fn run() -> ExitCode {
         Command::Why(args) => why::run(&cli, args),
         Command::Index(args) => index::run(&cli, args),
         Command::Eval(args) => eval::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
     };
     match result {
         Ok(code) => code,

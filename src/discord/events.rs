@@ -50,6 +50,7 @@ async fn on_message(
     shared: &Arc<Shared>,
 ) -> Result<(), Error> {
     let plan = plan(shared, msg, bot_id, Instant::now());
+    let mut sent = Ok(());
     if let Some(message) = &plan.message {
         let mut create = CreateMessage::new()
             .embeds(message.create_embeds())
@@ -59,14 +60,19 @@ async fn on_message(
         if !components.is_empty() {
             create = create.components(components);
         }
-        msg.channel_id.send_message(&ctx.http, create).await?;
+        sent = msg
+            .channel_id
+            .send_message(&ctx.http, create)
+            .await
+            .map(|_| ());
     }
     tracing::debug!(message = %msg.id, outcome = ?plan.outcome, "message handled");
+    // Reported even when sending failed: the decision was made either way.
     shared.observe(Observed::Message {
         id: msg.id.get(),
         outcome: plan.outcome,
     });
-    Ok(())
+    Ok(sent?)
 }
 
 fn plan(shared: &Shared, msg: &Message, bot_id: UserId, now: Instant) -> Plan {
