@@ -326,7 +326,10 @@ mod tests {
         let text = include_str!("../../gutcheck.example.toml");
         let s = Settings::from_parts(Some(text), "gutcheck.example.toml", no_env).unwrap();
         assert!(s.emergency_contact.is_some());
-        assert!(!s.reads_all_messages(), "the example turns nothing on by itself");
+        assert!(
+            !s.reads_all_messages(),
+            "the example turns nothing on by itself"
+        );
     }
 
     #[test]
