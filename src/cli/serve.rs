@@ -78,12 +78,12 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, String> {
     let token = std::env::var("DISCORD_TOKEN").unwrap_or_default();
     let settings = Settings::load(args.config.as_deref())?;
     let shards = shards(args)?;
-    if let Some(base) = &args.api_base {
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(format!(
-                "--api-base `{base}` must be an http:// or https:// URL"
-            ));
-        }
+    if let Some(base) = &args.api_base
+        && !(base.starts_with("http://") || base.starts_with("https://"))
+    {
+        return Err(format!(
+            "--api-base `{base}` must be an http:// or https:// URL"
+        ));
     }
     let core = open_gutcheck(&cli.faq, &cli.index).map_err(|e| e.to_string())?;
     let loader = gutcheck_loader(cli.faq.clone());

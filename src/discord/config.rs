@@ -144,8 +144,10 @@ impl Settings {
             Some(t) => toml::from_str(t).map_err(|e| format!("{origin}: {e}"))?,
             None => File::default(),
         };
-        let mut s = Settings::default();
-        s.dev_guild = file.dev_guild.map(GuildId::new);
+        let mut s = Settings {
+            dev_guild: file.dev_guild.map(GuildId::new),
+            ..Settings::default()
+        };
         if let Some(p) = &file.moderator_permission {
             s.moderator_permission = parse_permission(p).map_err(|e| format!("{origin}: {e}"))?;
         }

@@ -137,10 +137,8 @@ fn warning(reply: &Reply, style: &Style, footer: &str) -> Option<Embed> {
             said.push(hit.message.clone());
         }
     }
-    if matches!(tier, Tier::Emergency | Tier::Urgent) {
-        if let Some(contact) = &style.emergency_contact {
-            push_paragraph(&mut description, &format!("**{contact}**"));
-        }
+    if let (Tier::Emergency | Tier::Urgent, Some(contact)) = (tier, &style.emergency_contact) {
+        push_paragraph(&mut description, &format!("**{contact}**"));
     }
     let labels: Vec<String> = reply
         .red_flags
