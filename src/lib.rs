@@ -9,3 +9,4 @@ pub mod reply;
 pub mod respond;
 pub mod search;
 pub mod text;
+pub mod triage;

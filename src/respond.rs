@@ -10,12 +10,15 @@ use crate::reply::{Reply, compose};
 use crate::search::store::{self, IndexReport};
 use crate::search::{Decision, Engine, Retrieval, Thresholds, decide};
 use crate::text::clean::{Cleaned, clean};
+use crate::triage::Triage;
 
 pub struct Gutcheck {
     pub faq: Faq,
     engine: Engine,
     /// Used by `respond`; `respond_with` takes others (e.g. `Thresholds::PASSIVE`).
     pub thresholds: Thresholds,
+    /// Red-flag rules compiled once per FAQ; runs on every message, independently of retrieval.
+    pub triage: Triage,
 }
 
 /// What `open` did, for start-up logs and `gutcheck index`.
@@ -101,6 +104,7 @@ impl Gutcheck {
 
     fn with_engine(faq: Faq, engine: Engine) -> Gutcheck {
         Gutcheck {
+            triage: Triage::new(&faq),
             faq,
             engine,
             thresholds: Thresholds::default(),
@@ -118,7 +122,7 @@ impl Gutcheck {
     /// clean -> triage -> retrieve -> compose.
     pub fn respond_with(&self, message: &str, thresholds: &Thresholds) -> Reply {
         let cleaned = clean(message);
-        let red_flags = Vec::new(); // filled by triage once the red-flag engine lands
+        let red_flags = self.triage.scan(&cleaned);
         let retrieval = self.engine.retrieve(&cleaned.text);
         let decision = decide::decide(&retrieval, thresholds);
         self.compose(message, &decision, &retrieval, red_flags)

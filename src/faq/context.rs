@@ -1,5 +1,6 @@
 //! `faq/context.toml`: the cue lists that decide whether a red-flag trigger counts
-//! (negated, hypothetical, historical, about someone else).
+//! (negated, hypothetical, historical, about someone else). Every cue is a pattern in the
+//! language of `triage::pattern`, so `haven't|havent had` and `..` gaps work here too.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,26 +12,63 @@ use super::validate::{Limits, check_text};
 pub struct ContextFile {
     /// Where the cue lists come from; shown by `/redflags`.
     pub attribution: String,
+    /// Cues that negate what follows them ("no", "haven't had"), up to a terminator, the end
+    /// of the sentence, or a few words.
     pub negation: Vec<String>,
+    /// Cues that negate what comes just before them ("blood in stool: none", "... went away").
+    #[serde(default)]
+    pub negation_after: Vec<String>,
+    /// Look like negations but are not ("not only", "no doubt", "can't stop").
     #[serde(default)]
     pub pseudo_negation: Vec<String>,
+    /// Phrases that end the scope of a negation only ("and I've", "and my"): a new clause
+    /// about the writer starts there, while a hypothetical or history still runs on.
+    #[serde(default)]
+    pub negation_terminators: Vec<String>,
+    /// "what if", "should I worry if": the symptom is asked about, not reported.
     #[serde(default)]
     pub hypothetical: Vec<String>,
+    /// Contain a hypothetical cue but report something ("wondering if", "not sure if").
+    #[serde(default)]
+    pub pseudo_hypothetical: Vec<String>,
+    /// First words of a question about a symptom in general ("can", "does", "is"): such a
+    /// question without any first-person word asks for information, not help.
+    #[serde(default)]
+    pub general_question: Vec<String>,
+    /// "years ago", "as a kid": a past, resolved event.
     #[serde(default)]
     pub historical: Vec<String>,
+    /// "still", "since", "again": the symptom is current even if a past time is mentioned.
+    #[serde(default)]
+    pub current: Vec<String>,
+    /// "I", "my", "anyone else": the writer speaks about themselves.
+    #[serde(default)]
+    pub first_person: Vec<String>,
+    /// "my friend", "she": someone else's symptom. Family cues count as other people too.
     #[serde(default)]
     pub other_person: Vec<String>,
+    /// Blood relatives ("my mum", "runs in the family"): what family-history rules need.
+    #[serde(default)]
+    pub family: Vec<String>,
+    /// End every scope ("but", "although", "except", "until").
     pub terminators: Vec<String>,
 }
 
 impl ContextFile {
-    fn lists(&self) -> [(&'static str, &Vec<String>); 6] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 13] {
         [
             ("negation", &self.negation),
+            ("negation_after", &self.negation_after),
             ("pseudo_negation", &self.pseudo_negation),
+            ("negation_terminators", &self.negation_terminators),
             ("hypothetical", &self.hypothetical),
+            ("pseudo_hypothetical", &self.pseudo_hypothetical),
+            ("general_question", &self.general_question),
             ("historical", &self.historical),
+            ("current", &self.current),
+            ("first_person", &self.first_person),
             ("other_person", &self.other_person),
+            ("family", &self.family),
             ("terminators", &self.terminators),
         ]
     }
@@ -50,9 +88,31 @@ pub fn validate(file: &ContextFile, toml: &TomlFile, out: &mut Diagnostics) {
         for (i, cue) in list.iter().enumerate() {
             let at = format!("{name}[{i}]");
             check_text(toml, &at, "cue", cue, Limits::PHRASE, out);
-            if !seen.insert(cue.trim().to_lowercase()) {
+            if cue.trim().is_empty() {
+                continue;
+            }
+            if let Err(e) = crate::triage::pattern::parse(cue) {
+                out.push(toml.error(&at, format!("cue `{cue}` in `{name}`: {e}")));
+            }
+            if !seen.insert(
+                cue.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
+            ) {
                 out.push(toml.error(&at, format!("cue `{cue}` is listed twice in `{name}`")));
             }
+        }
+    }
+    for (name, list) in [
+        ("negation", &file.negation),
+        ("terminators", &file.terminators),
+    ] {
+        if list.is_empty() {
+            out.push(toml.error(
+                name,
+                format!("`{name}` is empty: triage needs at least one cue here"),
+            ));
         }
     }
 }

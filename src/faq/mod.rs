@@ -101,7 +101,7 @@ impl Faq {
         let red_flags = redflags_toml.as_ref().and_then(|toml| {
             let file = parse_into::<RedFlagsFile>(toml, &mut out)?;
             redflags::validate(&file, toml, &known_source, &mut out);
-            Some(file.rules)
+            Some(file.expanded_rules())
         });
 
         let context_toml = read(CONTEXT_FILE, &mut out, &mut hasher);

@@ -1,9 +1,16 @@
 //! `faq/redflags.toml`: the alarm-symptom rules that triage matches (DESIGN.md section 4).
+//!
+//! A rule is data a moderator can review: trigger patterns (see `triage::pattern` for the
+//! phrase language), what makes a match not count (`exclude`, `explained_by`), what it needs
+//! before it counts (`require_any`, `min_days`), and when it escalates to a higher tier.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::diagnostic::{Diagnostics, TomlFile};
-use super::validate::{Limits, check_text};
+use super::validate::{Limits, check_text, is_kebab_id};
+use crate::triage::pattern;
 
 /// How soon someone should act. Ordered so that a higher tier compares greater.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -46,9 +53,74 @@ pub enum Subject {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedFlagsFile {
+    /// Named word lists (`stool = ["stool", "stools", "poo", ...]`), used in patterns as
+    /// `@stool`, so one list of chat spellings serves every rule and each pattern stays
+    /// readable.
+    #[serde(default)]
+    pub words: BTreeMap<String, Vec<String>>,
     #[serde(default, rename = "rule")]
     pub rules: Vec<RedFlagRule>,
 }
+
+impl RedFlagsFile {
+    /// The rules with every `@name` replaced by its word list: what triage compiles. A
+    /// pattern that does not expand is kept as written; `validate` reports it.
+    pub fn expanded_rules(&self) -> Vec<RedFlagRule> {
+        let expand = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .map(|p| expand_words(p, &self.words).unwrap_or_else(|_| p.clone()))
+                .collect()
+        };
+        self.rules
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                r.patterns = expand(&r.patterns);
+                r.exclude = expand(&r.exclude);
+                r.explained_by = expand(&r.explained_by);
+                r.require_any = expand(&r.require_any);
+                if let Some(e) = &mut r.escalate {
+                    e.when = expand(&e.when);
+                }
+                r
+            })
+            .collect()
+    }
+}
+
+/// Replaces each `@name` choice in a pattern with the words listed under `name`.
+pub fn expand_words(
+    pattern: &str,
+    words: &BTreeMap<String, Vec<String>>,
+) -> Result<String, String> {
+    if !pattern.contains('@') {
+        return Ok(pattern.to_string());
+    }
+    let mut parts = Vec::new();
+    for part in pattern.split_whitespace() {
+        let (open, body, close) = match part.strip_prefix('[').and_then(|p| p.strip_suffix(']')) {
+            Some(inner) => ("[", inner, "]"),
+            None => ("", part, ""),
+        };
+        let mut alts = Vec::new();
+        for alt in body.split('|') {
+            match alt.strip_prefix('@') {
+                Some(name) => {
+                    let list = words.get(name).ok_or_else(|| {
+                        format!("`@{name}` is not a word list: add `{name} = [...]` under [words]")
+                    })?;
+                    alts.extend(list.iter().cloned());
+                }
+                None => alts.push(alt.to_string()),
+            }
+        }
+        parts.push(format!("{open}{}{close}", alts.join("|")));
+    }
+    Ok(parts.join(" "))
+}
+
+/// Longest duration threshold a rule may ask for: ten years.
+pub const MAX_MIN_DAYS: u32 = 3650;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,22 +128,130 @@ pub struct RedFlagRule {
     pub id: String,
     pub tier: Tier,
     pub label: String,
-    /// Trigger phrases, matched on word boundaries after the message is normalised.
+    /// Trigger phrases, matched on the normalised words of one sentence.
     pub patterns: Vec<String>,
     pub message: String,
     #[serde(default)]
     pub sources: Vec<String>,
+    /// Why the rule cites no source (required when `sources` is empty), for moderators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     #[serde(default)]
     pub subject: Subject,
+    /// Phrases that, overlapping a trigger, mean the words are used in another sense
+    /// ("blood test", "swallow my pride").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// Phrases anywhere in the message (not negated) that explain the symptom, so it is not
+    /// an alarm ("trying to lose weight", "iron tablets").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explained_by: Vec<String>,
+    /// When set (with or without `min_days`), a trigger counts only if its sentence or the
+    /// next one also contains one of these (not negated), or a long enough duration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub require_any: Vec<String>,
+    /// A stated duration of at least this many days ("6 weeks", "over a month") satisfies the
+    /// requirement above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_days: Option<u32>,
+    /// A higher tier when the trigger's sentence (or the next) says it is worse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate: Option<Escalation>,
 }
 
-/// Checks what serde cannot: empty texts, lengths, duplicate ids and patterns, source ids.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    pub tier: Tier,
+    pub when: Vec<String>,
+    pub message: String,
+}
+
+/// Longest pattern as written (before `@name` expansion). Patterns are never shown on
+/// Discord, so this is a readability limit: past it, make a word list.
+pub const PATTERN_MAX: usize = 200;
+
+fn check_patterns(
+    toml: &TomlFile,
+    words: &BTreeMap<String, Vec<String>>,
+    at: &dyn Fn(&str) -> String,
+    key: &str,
+    what: &str,
+    list: &[String],
+    out: &mut Diagnostics,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for (j, text) in list.iter().enumerate() {
+        let path = at(&format!("{key}[{j}]"));
+        if text.trim().is_empty() {
+            out.push(toml.error(&path, format!("{what} is empty")));
+            continue;
+        }
+        let chars = text.chars().count();
+        if chars > PATTERN_MAX {
+            out.push(toml.error(
+                &path,
+                format!(
+                    "{what} is {chars} characters (at most {PATTERN_MAX}): move long word choices into a [words] list"
+                ),
+            ));
+        }
+        match expand_words(text, words) {
+            Err(e) => out.push(toml.error(&path, format!("{what} `{text}`: {e}"))),
+            Ok(expanded) => {
+                if let Err(e) = pattern::parse(&expanded) {
+                    out.push(toml.error(&path, format!("{what} `{text}`: {e}")));
+                }
+            }
+        }
+        let norm = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if !seen.insert(norm) {
+            out.push(toml.error(&path, format!("{what} `{text}` is listed twice")));
+        }
+    }
+}
+
+/// Checks what serde cannot: empty texts, lengths, duplicate ids and patterns, pattern syntax,
+/// source ids, and that escalations and durations make sense.
 pub fn validate(
     file: &RedFlagsFile,
     toml: &TomlFile,
     known_sources: &dyn Fn(&str) -> bool,
     out: &mut Diagnostics,
 ) {
+    for (name, list) in &file.words {
+        let at = |j: usize| format!("words.{name}[{j}]");
+        if !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') || name.is_empty() {
+            out.push(toml.error(
+                &format!("words.{name}"),
+                format!("word list name `{name}` must be lower-case letters and `_`"),
+            ));
+        }
+        if list.is_empty() {
+            out.push(toml.error(
+                &format!("words.{name}"),
+                format!("word list `{name}` is empty"),
+            ));
+        }
+        for (j, word) in list.iter().enumerate() {
+            let single = !word.contains(|c: char| c.is_whitespace() || "|[]@".contains(c));
+            match pattern::parse(word) {
+                Ok(_) if single => {}
+                Ok(_) => out.push(toml.error(
+                    &at(j),
+                    format!("`{word}` in word list `{name}`: one word (or `prefix*`) per item"),
+                )),
+                Err(e) => {
+                    out.push(toml.error(&at(j), format!("`{word}` in word list `{name}`: {e}")))
+                }
+            }
+        }
+    }
+    let words = &file.words;
     let mut seen_ids = std::collections::HashMap::new();
     for (i, rule) in file.rules.iter().enumerate() {
         let at = |key: &str| format!("rule[{i}].{key}");
@@ -86,6 +266,15 @@ pub fn validate(
             ));
         }
         check_text(toml, &at("id"), "rule id", &rule.id, Limits::ID, out);
+        if !rule.id.is_empty() && !is_kebab_id(&rule.id) {
+            out.push(toml.error(
+                &at("id"),
+                format!(
+                    "rule id `{}` must be lower-case words joined by `-`",
+                    rule.id
+                ),
+            ));
+        }
         check_text(
             toml,
             &at("label"),
@@ -108,13 +297,63 @@ pub fn validate(
                 format!("rule `{}` has no patterns", rule.id),
             ));
         }
-        for (j, pattern) in rule.patterns.iter().enumerate() {
+        check_patterns(toml, words, &at, "patterns", "pattern", &rule.patterns, out);
+        check_patterns(toml, words, &at, "exclude", "exclusion", &rule.exclude, out);
+        check_patterns(
+            toml,
+            words,
+            &at,
+            "explained_by",
+            "explanation",
+            &rule.explained_by,
+            out,
+        );
+        check_patterns(
+            toml,
+            words,
+            &at,
+            "require_any",
+            "requirement",
+            &rule.require_any,
+            out,
+        );
+        if let Some(days) = rule.min_days
+            && !(1..=MAX_MIN_DAYS).contains(&days)
+        {
+            out.push(toml.error(
+                &at("min_days"),
+                format!("min_days is {days}; use 1 to {MAX_MIN_DAYS}"),
+            ));
+        }
+        if let Some(esc) = &rule.escalate {
+            if esc.tier <= rule.tier {
+                out.push(toml.error(
+                    &at("escalate.tier"),
+                    format!(
+                        "escalation tier `{}` must be higher than the rule's tier `{}`",
+                        esc.tier, rule.tier
+                    ),
+                ));
+            }
+            if esc.when.is_empty() {
+                out.push(toml.error(&at("escalate.when"), "escalation has no `when` phrases"));
+            }
+            let esc_at = |key: &str| at(&format!("escalate.{key}"));
+            check_patterns(
+                toml,
+                words,
+                &esc_at,
+                "when",
+                "escalation phrase",
+                &esc.when,
+                out,
+            );
             check_text(
                 toml,
-                &at(&format!("patterns[{j}]")),
-                "pattern",
-                pattern,
-                Limits::PHRASE,
+                &at("escalate.message"),
+                "escalation message",
+                &esc.message,
+                Limits::WARNING,
                 out,
             );
         }
@@ -125,6 +364,17 @@ pub fn validate(
                     format!("unknown source id `{source}`: add it to sources.toml or fix the id"),
                 ));
             }
+        }
+        match &rule.note {
+            Some(note) => check_text(toml, &at("note"), "rule note", note, Limits::SUMMARY, out),
+            None if rule.sources.is_empty() => out.push(toml.error(
+                &at("id"),
+                format!(
+                    "rule `{}` cites no source: cite one from sources.toml, or say in `note` why none applies",
+                    rule.id
+                ),
+            )),
+            None => {}
         }
     }
 }

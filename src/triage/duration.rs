@@ -1,0 +1,215 @@
+//! How long something has lasted, read from chat: "6 weeks", "over a month", "3 wks",
+//! "since Tuesday", "for weeks". Rules such as "a change in bowel habit lasting weeks" need
+//! this; a pattern list cannot enumerate every number.
+//!
+//! Vague amounts are read conservatively low ("a few weeks" is 3 weeks, bare "weeks" is 3
+//! weeks), so a duration threshold fires on what the writer clearly said, not on a guess.
+
+use super::words::Word;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duration {
+    /// Words `start..end` of the sentence.
+    pub start: usize,
+    pub end: usize,
+    pub hours: u32,
+}
+
+impl Duration {
+    pub fn days(&self) -> u32 {
+        self.hours / 24
+    }
+}
+
+const DAY: u32 = 24;
+
+fn unit_hours(word: &str) -> Option<u32> {
+    Some(match word {
+        "hour" | "hours" | "hr" | "hrs" | "h" => 1,
+        "day" | "days" | "d" => DAY,
+        "night" | "nights" => DAY,
+        "week" | "weeks" | "wk" | "wks" | "w" => 7 * DAY,
+        "fortnight" | "fortnights" => 14 * DAY,
+        "month" | "months" | "mo" | "mos" | "mth" | "mths" | "mnth" | "mnths" => 30 * DAY,
+        "year" | "years" | "yr" | "yrs" | "y" => 365 * DAY,
+        _ => return None,
+    })
+}
+
+/// Bare plurals without a number: "for weeks", "months now".
+fn vague_plural_hours(word: &str) -> Option<u32> {
+    Some(match word {
+        "days" => 3 * DAY,
+        "weeks" | "wks" => 21 * DAY,
+        "months" => 60 * DAY,
+        "years" | "yrs" => 730 * DAY,
+        _ => return None,
+    })
+}
+
+fn number(word: &str) -> Option<u32> {
+    if let Ok(n) = word.parse::<u32>() {
+        return Some(n);
+    }
+    Some(match word {
+        "a" | "an" | "one" => 1,
+        "two" | "couple" => 2,
+        "three" | "few" => 3,
+        "four" | "several" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "fifteen" => 15,
+        "twenty" => 20,
+        _ => return None,
+    })
+}
+
+fn since_hours(word: &str) -> Option<u32> {
+    Some(match word {
+        "yesterday" | "tonight" | "today" | "morning" => DAY,
+        // "since Tuesday" is one to seven days; two is the least it can sensibly mean.
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+        | "mon" | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat" | "sun"
+        | "weekend" => 2 * DAY,
+        "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august"
+        | "september" | "october" | "november" | "december" | "jan" | "feb" | "mar" | "apr"
+        | "jun" | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec" => 30 * DAY,
+        "christmas" | "xmas" | "summer" | "spring" | "autumn" | "fall" | "winter" | "easter" => {
+            60 * DAY
+        }
+        _ => return None,
+    })
+}
+
+/// Every duration stated in a sentence's words.
+pub fn durations(words: &[Word]) -> Vec<Duration> {
+    let w = |i: usize| words.get(i).map(|w| w.norm.as_str());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let found = amount(words, i).or_else(|| {
+            let here = w(i)?;
+            if here == "since" {
+                // "since last week", "since Tuesday", "since I was a kid".
+                let (next, skip) = match w(i + 1)? {
+                    "last" | "the" => (w(i + 2)?, 3),
+                    other => (other, 2),
+                };
+                if let Some(unit) = unit_hours(next).filter(|_| skip == 3) {
+                    return Some((skip, unit));
+                }
+                if let Some(h) = since_hours(next) {
+                    return Some((skip, h));
+                }
+                if next == "i" && matches!(w(i + 2), Some("was")) {
+                    return Some((3, 5 * 365 * DAY));
+                }
+                return None;
+            }
+            if here == "all" {
+                return Some((
+                    2,
+                    match w(i + 1)? {
+                        "week" => 5 * DAY,
+                        "month" => 30 * DAY,
+                        "year" => 365 * DAY,
+                        _ => return None,
+                    },
+                ));
+            }
+            if here == "for" {
+                return match (w(i + 1)?, w(i + 2)) {
+                    ("ages", _) => Some((2, 60 * DAY)),
+                    ("a", Some("while")) => Some((3, 14 * DAY)),
+                    ("a", Some("long")) if w(i + 3) == Some("time") => Some((4, 60 * DAY)),
+                    _ => None,
+                };
+            }
+            vague_plural_hours(here).map(|h| (1, h))
+        });
+        match found {
+            Some((len, hours)) => {
+                out.push(Duration {
+                    start: i,
+                    end: i + len,
+                    hours,
+                });
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// "6 weeks", "a couple of months", "a few days", "2 and a half weeks" (read as 2).
+fn amount(words: &[Word], i: usize) -> Option<(usize, u32)> {
+    let w = |j: usize| words.get(j).map(|w| w.norm.as_str());
+    let mut j = i;
+    // "a couple of", "a few": the article carries no number of its own here.
+    if matches!(w(j), Some("a")) && matches!(w(j + 1), Some("couple" | "few")) {
+        j += 1;
+    }
+    let n = number(w(j)?)?;
+    j += 1;
+    if matches!(w(j), Some("of")) {
+        j += 1;
+    }
+    let unit = unit_hours(w(j)?)?;
+    // "a d" or "a h" is not a duration: single-letter units only after digits.
+    if w(j)?.len() == 1 && !w(i)?.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((j + 1 - i, n.saturating_mul(unit)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::words::sentences;
+
+    fn days(text: &str) -> Vec<u32> {
+        let s = &sentences(text)[0];
+        durations(&s.words).iter().map(Duration::days).collect()
+    }
+
+    #[test]
+    fn numbers_words_and_abbreviations() {
+        assert_eq!(days("diarrhoea for six weeks"), [42]);
+        assert_eq!(days("loose stools 3 wks now"), [21]);
+        assert_eq!(days("it's been 6wks"), [42]);
+        assert_eq!(days("over a month"), [30]);
+        assert_eq!(days("a couple of months"), [60]);
+        assert_eq!(days("a few days"), [3]);
+        assert_eq!(days("for 2 yrs"), [730]);
+        assert_eq!(days("vomiting for 48 hours"), [2]);
+        assert_eq!(days("a fortnight"), [14]);
+    }
+
+    #[test]
+    fn vague_and_since_forms() {
+        assert_eq!(days("for weeks"), [21]);
+        assert_eq!(days("months now"), [60]);
+        assert_eq!(days("since Tuesday"), [2]);
+        assert_eq!(days("since last week"), [7]);
+        assert_eq!(days("since last month"), [30]);
+        assert_eq!(days("since March"), [30]);
+        assert_eq!(days("all week"), [5]);
+        assert_eq!(days("for ages"), [60]);
+        assert_eq!(days("since I was a kid"), [1825]);
+    }
+
+    #[test]
+    fn words_that_are_not_durations() {
+        assert!(days("a d grade").is_empty());
+        assert!(days("I have a dog").is_empty());
+        assert!(days("since it hurts").is_empty());
+        assert!(days("five a day").len() == 1);
+    }
+}

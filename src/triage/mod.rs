@@ -1,0 +1,550 @@
+//! Red-flag triage: does this message describe an alarm symptom of the writer's own, now?
+//! (DESIGN.md section 4.)
+//!
+//! Matching a phrase is the easy half. The other half is the context around it, after
+//! NegEx/ConText (Chapman et al. 2001; Harkema et al. 2009), with the cue lists kept as data in
+//! `faq/context.toml`:
+//!
+//! - negated ("no blood in my stool"): a negation cue before the trigger, within
+//!   `NEGATION_WINDOW` words and no terminator ("but", "except") in between, or a post cue
+//!   just after it ("... went away"). Pseudo-negations ("not only", "can't stop") do not negate.
+//! - hypothetical ("what if I had ...") or a general question ("can leaky gut cause weight
+//!   loss?" with no first-person word): information, not an alarm.
+//! - historical ("years ago", "as a kid") with nothing marking it as current ("still",
+//!   "since", "again"): a past, resolved event raises no alarm. The writer is describing their
+//!   history, and a warning would be noise; a current symptom needs one current word.
+//! - someone else's ("my mum has blood in her stool"): only family-history rules fire on
+//!   other people, and only on blood relatives.
+//!
+//! Everything set aside is reported in `Scan::set_aside`, so tests and `why`-style tools can
+//! show what was seen and why it did not alarm; `Reply::red_flags` holds real alarms only.
+//!
+//! Pure: no I/O, no clock. Built once per FAQ load; `scan` takes `&self`.
+
+pub mod cooldown;
+pub mod duration;
+pub mod pattern;
+pub mod words;
+
+use serde::Serialize;
+
+use crate::faq::{ContextFile, Faq, RedFlagRule, Subject, Tier};
+use crate::reply::RedFlagHit;
+use crate::text::clean::Cleaned;
+
+use pattern::{Match, Pattern};
+use words::Sentence;
+
+/// Words between a negation cue and the trigger beyond which the cue no longer applies.
+/// NegEx uses five; chat lists ("no fever, vomiting or blood in my stool") run longer.
+pub const NEGATION_WINDOW: usize = 8;
+/// Words after a trigger in which a post-negation cue applies ("blood in stool: none").
+pub const NEGATION_AFTER_WINDOW: usize = 3;
+
+/// Why a trigger that matched did not raise an alarm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    Negated,
+    Hypothetical,
+    GeneralQuestion,
+    Historical,
+    OtherPerson,
+    /// A family-history rule matched, but not about a blood relative.
+    NotFamily,
+    /// Explained by something else in the message ("trying to lose weight").
+    Explained,
+    /// The rule needs a duration or qualifier that the message does not give.
+    NotPersistent,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Negated => "negated",
+            Reason::Hypothetical => "hypothetical",
+            Reason::GeneralQuestion => "general question",
+            Reason::Historical => "historical",
+            Reason::OtherPerson => "someone else",
+            Reason::NotFamily => "not a relative",
+            Reason::Explained => "explained",
+            Reason::NotPersistent => "not persistent",
+        }
+    }
+}
+
+/// A trigger that matched but was set aside, with the first reason found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetAside {
+    pub rule: String,
+    pub matched: String,
+    pub reason: Reason,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Scan {
+    /// One hit per rule that fired, highest tier first, then in file order.
+    pub alarms: Vec<RedFlagHit>,
+    /// Rules that matched somewhere but never fired, once each.
+    pub set_aside: Vec<SetAside>,
+}
+
+pub struct Triage {
+    rules: Vec<Rule>,
+    cues: Cues,
+}
+
+struct Rule {
+    id: String,
+    tier: Tier,
+    label: String,
+    message: String,
+    subject: Subject,
+    patterns: Vec<Pattern>,
+    exclude: Vec<Pattern>,
+    explained_by: Vec<Pattern>,
+    require_any: Vec<Pattern>,
+    min_days: Option<u32>,
+    escalate: Option<Escalate>,
+}
+
+struct Escalate {
+    tier: Tier,
+    when: Vec<Pattern>,
+    message: String,
+}
+
+struct Cues {
+    negation: Vec<Pattern>,
+    negation_after: Vec<Pattern>,
+    pseudo_negation: Vec<Pattern>,
+    negation_terminators: Vec<Pattern>,
+    hypothetical: Vec<Pattern>,
+    pseudo_hypothetical: Vec<Pattern>,
+    general_question: Vec<Pattern>,
+    historical: Vec<Pattern>,
+    current: Vec<Pattern>,
+    first_person: Vec<Pattern>,
+    other_person: Vec<Pattern>,
+    family: Vec<Pattern>,
+    terminators: Vec<Pattern>,
+}
+
+fn compile(list: &[String], what: &str) -> Result<Vec<Pattern>, String> {
+    list.iter()
+        .map(|p| pattern::parse(p).map_err(|e| format!("{what} `{p}`: {e}")))
+        .collect()
+}
+
+impl Triage {
+    /// Compiles the rules and cues of a loaded FAQ. A `Faq` exists only when loading found no
+    /// error, and loading parsed every pattern and cue with this same parser, so a failure
+    /// here is a loader bug, not bad content: it panics rather than run with rules missing.
+    pub fn new(faq: &Faq) -> Triage {
+        Triage::from_parts(&faq.red_flags, &faq.context)
+            .unwrap_or_else(|e| panic!("Faq::load accepted a pattern triage cannot compile: {e}"))
+    }
+
+    pub fn from_parts(rules: &[RedFlagRule], context: &ContextFile) -> Result<Triage, String> {
+        let c = context;
+        let cues = Cues {
+            negation: compile(&c.negation, "negation cue")?,
+            negation_after: compile(&c.negation_after, "negation_after cue")?,
+            pseudo_negation: compile(&c.pseudo_negation, "pseudo_negation cue")?,
+            negation_terminators: compile(&c.negation_terminators, "negation_terminators cue")?,
+            hypothetical: compile(&c.hypothetical, "hypothetical cue")?,
+            pseudo_hypothetical: compile(&c.pseudo_hypothetical, "pseudo_hypothetical cue")?,
+            general_question: compile(&c.general_question, "general_question cue")?,
+            historical: compile(&c.historical, "historical cue")?,
+            current: compile(&c.current, "current cue")?,
+            first_person: compile(&c.first_person, "first_person cue")?,
+            other_person: compile(&c.other_person, "other_person cue")?,
+            family: compile(&c.family, "family cue")?,
+            terminators: compile(&c.terminators, "terminator")?,
+        };
+        let rules = rules
+            .iter()
+            .map(|r| {
+                let at = |what: &str| format!("rule `{}` {what}", r.id);
+                Ok(Rule {
+                    id: r.id.clone(),
+                    tier: r.tier,
+                    label: r.label.clone(),
+                    message: r.message.clone(),
+                    subject: r.subject,
+                    patterns: compile(&r.patterns, &at("pattern"))?,
+                    exclude: compile(&r.exclude, &at("exclusion"))?,
+                    explained_by: compile(&r.explained_by, &at("explanation"))?,
+                    require_any: compile(&r.require_any, &at("requirement"))?,
+                    min_days: r.min_days,
+                    escalate: match &r.escalate {
+                        Some(e) => Some(Escalate {
+                            tier: e.tier,
+                            when: compile(&e.when, &at("escalation"))?,
+                            message: e.message.clone(),
+                        }),
+                        None => None,
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Triage { rules, cues })
+    }
+
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The alarms in a message, highest tier first. One warning is shown per message; the
+    /// renderer takes its tier from the first hit and lists them all.
+    pub fn scan(&self, cleaned: &Cleaned) -> Vec<RedFlagHit> {
+        self.analyze(cleaned).alarms
+    }
+
+    /// As `scan`, with every trigger that was set aside and why.
+    pub fn analyze(&self, cleaned: &Cleaned) -> Scan {
+        let text = cleaned.text.as_str();
+        let sentences = words::sentences(text);
+        let contexts: Vec<Context<'_>> = sentences
+            .iter()
+            .map(|s| Context::new(s, &self.cues))
+            .collect();
+        let mut scan = Scan::default();
+        let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
+        for (rule_index, rule) in self.rules.iter().enumerate() {
+            let explained = rule.explained_by.iter().any(|p| {
+                contexts.iter().any(|ctx| {
+                    p.find_all(&ctx.sentence.words)
+                        .iter()
+                        .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
+                })
+            });
+            let mut best: Option<(Tier, RedFlagHit)> = None;
+            let mut first_aside: Option<SetAside> = None;
+            for (si, ctx) in contexts.iter().enumerate() {
+                let ws = &ctx.sentence.words;
+                for p in &rule.patterns {
+                    for m in p.find_all(ws) {
+                        if rule.exclude.iter().any(|x| {
+                            x.find_all(ws)
+                                .iter()
+                                .any(|e| e.start < m.end && m.start < e.end)
+                        }) {
+                            continue;
+                        }
+                        let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
+                        let reason = if explained {
+                            Some(Reason::Explained)
+                        } else {
+                            self.set_aside_reason(rule, &contexts, si, &m)
+                        };
+                        if let Some(reason) = reason {
+                            first_aside.get_or_insert(SetAside {
+                                rule: rule.id.clone(),
+                                matched,
+                                reason,
+                            });
+                            continue;
+                        }
+                        let escalated = rule.escalate.as_ref().filter(|e| {
+                            window(&contexts, si).any(|c| {
+                                e.when.iter().any(|p| {
+                                    p.find_all(&c.sentence.words).iter().any(|w| !c.negated(w))
+                                })
+                            })
+                        });
+                        let (tier, message) = match escalated {
+                            Some(e) => (e.tier, e.message.clone()),
+                            None => (rule.tier, rule.message.clone()),
+                        };
+                        if best.as_ref().is_none_or(|(t, _)| tier > *t) {
+                            best = Some((
+                                tier,
+                                RedFlagHit {
+                                    id: rule.id.clone(),
+                                    tier,
+                                    label: rule.label.clone(),
+                                    matched,
+                                    message,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+            match best {
+                Some((_, hit)) => fired.push((rule_index, hit)),
+                None => scan.set_aside.extend(first_aside),
+            }
+        }
+        fired.sort_by(|a, b| b.1.tier.cmp(&a.1.tier).then(a.0.cmp(&b.0)));
+        scan.alarms = fired.into_iter().map(|(_, h)| h).collect();
+        scan
+    }
+
+    fn set_aside_reason(
+        &self,
+        rule: &Rule,
+        contexts: &[Context<'_>],
+        si: usize,
+        m: &Match,
+    ) -> Option<Reason> {
+        let ctx = &contexts[si];
+        if ctx.negated(m) {
+            return Some(Reason::Negated);
+        }
+        if ctx.hypothetical(m) {
+            return Some(Reason::Hypothetical);
+        }
+        if ctx.general_question {
+            return Some(Reason::GeneralQuestion);
+        }
+        match rule.subject {
+            Subject::Writer => {
+                if ctx.subject_before(m) != Who::Writer {
+                    return Some(Reason::OtherPerson);
+                }
+                if ctx.historical(m) {
+                    return Some(Reason::Historical);
+                }
+            }
+            // A relative's illness years ago is still family history: no historical check.
+            Subject::Family => {
+                let family = match ctx.subject_before_opt(m) {
+                    Some(who) => who == Who::Family,
+                    None => ctx.family_after(m),
+                };
+                if !family {
+                    return Some(Reason::NotFamily);
+                }
+            }
+        }
+        let needs = !rule.require_any.is_empty() || rule.min_days.is_some();
+        if needs {
+            let satisfied = window(contexts, si).any(|c| {
+                rule.require_any.iter().any(|p| {
+                    p.find_all(&c.sentence.words)
+                        .iter()
+                        .any(|q| !c.negated(q) && !c.hypothetical(q))
+                }) || rule
+                    .min_days
+                    .is_some_and(|min| c.durations.iter().any(|d| d.days() >= min))
+            });
+            if !satisfied {
+                return Some(Reason::NotPersistent);
+            }
+        }
+        None
+    }
+}
+
+/// The trigger's sentence and the next: "Been throwing up. It's been 3 days."
+fn window<'a, 'c>(contexts: &'c [Context<'a>], si: usize) -> impl Iterator<Item = &'c Context<'a>> {
+    contexts[si..].iter().take(2)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Writer,
+    Other,
+    Family,
+}
+
+/// The cues found in one sentence, computed once and shared by every rule.
+struct Context<'a> {
+    sentence: &'a Sentence,
+    negation: Vec<Match>,
+    /// Including pseudo-negations: "not dieting" does not negate the weight loss after it,
+    /// but it does negate "dieting" as an explanation.
+    negation_raw: Vec<Match>,
+    negation_after: Vec<Match>,
+    /// Every scope ends here.
+    terminators: Vec<usize>,
+    /// Only negation scopes end here.
+    negation_terminators: Vec<usize>,
+    hypothetical: Vec<Match>,
+    general_question: bool,
+    historical: Vec<Match>,
+    current: Vec<Match>,
+    /// (start, end, who), sorted by start; family before other person before first person
+    /// where they overlap ("my mum" is not the writer's "my").
+    subjects: Vec<(usize, usize, Who)>,
+    durations: Vec<duration::Duration>,
+}
+
+fn find(list: &[Pattern], ws: &[words::Word]) -> Vec<Match> {
+    let mut out: Vec<Match> = list.iter().flat_map(|p| p.find_all(ws)).collect();
+    out.sort_by_key(|m| (m.start, m.end));
+    out.dedup();
+    out
+}
+
+fn overlaps(a: &Match, b: &Match) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+impl<'a> Context<'a> {
+    fn new(sentence: &'a Sentence, cues: &Cues) -> Context<'a> {
+        let ws = &sentence.words;
+        let pseudo = find(&cues.pseudo_negation, ws);
+        let negation_raw: Vec<Match> = find(&cues.negation, ws)
+            .into_iter()
+            // "No, I've had blood in my stool": a one-word "no" opening the sentence and
+            // followed by a comma answers someone; it negates nothing after it.
+            .filter(|m| !(m.start == 0 && m.end == 1 && ws[0].pause_after))
+            .collect();
+        let negation = negation_raw
+            .iter()
+            .filter(|m| !pseudo.iter().any(|p| overlaps(p, m)))
+            .cloned()
+            .collect();
+        let negation_after = find(&cues.negation_after, ws)
+            .into_iter()
+            .filter(|m| !pseudo.iter().any(|p| overlaps(p, m)))
+            .collect();
+        let pseudo_hyp = find(&cues.pseudo_hypothetical, ws);
+        let hypothetical = find(&cues.hypothetical, ws)
+            .into_iter()
+            .filter(|m| !pseudo_hyp.iter().any(|p| overlaps(p, m)))
+            .collect();
+        let starts = |list: &[Pattern]| -> Vec<usize> {
+            let mut v: Vec<usize> = find(list, ws).iter().map(|m| m.start).collect();
+            v.dedup();
+            v
+        };
+        // Longest cue first ("anyone else" over "anyone", "my mum" over "my"), then family
+        // over other person over first person.
+        let mut candidates: Vec<(usize, usize, Who, u8)> = Vec::new();
+        for (list, who, rank) in [
+            (&cues.family, Who::Family, 0),
+            (&cues.other_person, Who::Other, 1),
+            (&cues.first_person, Who::Writer, 2),
+        ] {
+            candidates.extend(find(list, ws).iter().map(|m| (m.start, m.end, who, rank)));
+        }
+        candidates.sort_by_key(|&(s, e, _, rank)| (std::cmp::Reverse(e - s), rank, s));
+        let mut subjects: Vec<(usize, usize, Who)> = Vec::new();
+        for (start, end, who, _) in candidates {
+            if !subjects.iter().any(|&(s, e, _)| s < end && start < e) {
+                subjects.push((start, end, who));
+            }
+        }
+        subjects.sort_by_key(|&(s, _, _)| s);
+        let general_question = sentence.question
+            && find(&cues.general_question, ws)
+                .iter()
+                .any(|m| m.start == 0)
+            && !subjects.iter().any(|&(_, _, who)| who == Who::Writer);
+        Context {
+            sentence,
+            negation,
+            negation_raw,
+            negation_after,
+            terminators: starts(&cues.terminators),
+            negation_terminators: starts(&cues.negation_terminators),
+            hypothetical,
+            general_question,
+            historical: find(&cues.historical, ws),
+            current: find(&cues.current, ws),
+            subjects,
+            durations: duration::durations(ws),
+        }
+    }
+
+    fn terminated(&self, from: usize, to: usize, negation_too: bool) -> bool {
+        let hit = |t: &usize| (from..to).contains(t);
+        self.terminators.iter().any(hit)
+            || (negation_too && self.negation_terminators.iter().any(hit))
+    }
+
+    /// A cue made of the trigger's own words ("can't swallow") says nothing about it.
+    fn cue_outside(cue: &Match, m: &Match) -> bool {
+        !(cue.start..cue.end).any(|i| m.is_literal(i))
+    }
+
+    fn negated(&self, m: &Match) -> bool {
+        self.negated_by(&self.negation, m)
+    }
+
+    fn negated_raw(&self, m: &Match) -> bool {
+        self.negated_by(&self.negation_raw, m)
+    }
+
+    fn negated_by(&self, cues: &[Match], m: &Match) -> bool {
+        let before = cues.iter().any(|c| {
+            if c.end > m.last_literal() || !Self::cue_outside(c, m) {
+                return false;
+            }
+            // The first of the trigger's own words after the cue: "stool is not black" puts
+            // the cue inside the match, before "black".
+            let Some(&target) = m.literals.iter().find(|&&i| i >= c.end) else {
+                return false;
+            };
+            target - c.end <= NEGATION_WINDOW && !self.terminated(c.end, target, true)
+        });
+        before
+            || self.negation_after.iter().any(|c| {
+                c.start >= m.end
+                    && c.start - m.end <= NEGATION_AFTER_WINDOW
+                    && !self.terminated(m.end, c.start, true)
+            })
+    }
+
+    fn hypothetical(&self, m: &Match) -> bool {
+        self.hypothetical.iter().any(|c| {
+            c.end <= m.last_literal()
+                && Self::cue_outside(c, m)
+                && !self.terminated(c.end, m.start.max(c.end), false)
+        })
+    }
+
+    /// The clause around the match: from the last terminator before it to the next after.
+    fn clause(&self, m: &Match) -> (usize, usize) {
+        let start = self
+            .terminators
+            .iter()
+            .filter(|&&t| t <= m.start)
+            .max()
+            .copied()
+            .unwrap_or(0);
+        let end = self
+            .terminators
+            .iter()
+            .filter(|&&t| t >= m.end)
+            .min()
+            .copied()
+            .unwrap_or(self.sentence.words.len());
+        (start, end)
+    }
+
+    fn historical(&self, m: &Match) -> bool {
+        let (start, end) = self.clause(m);
+        let inside = |c: &&Match| c.start >= start && c.end <= end;
+        self.historical.iter().any(|c| inside(&c)) && !self.current.iter().any(|c| inside(&c))
+    }
+
+    /// Who the nearest subject cue before the trigger's last word names.
+    fn subject_before_opt(&self, m: &Match) -> Option<Who> {
+        self.subjects
+            .iter()
+            .rev()
+            .find(|&&(s, e, _)| s <= m.last_literal() && !(s..e).any(|i| m.is_literal(i)))
+            .map(|&(_, _, who)| who)
+    }
+
+    /// Writer rules read a sentence with no subject cue as the writer's own: chat drops the
+    /// "I" ("blood in stool since Tuesday").
+    fn subject_before(&self, m: &Match) -> Who {
+        self.subject_before_opt(m).unwrap_or(Who::Writer)
+    }
+
+    /// "Coeliac runs in my family": the relative is named after the condition.
+    fn family_after(&self, m: &Match) -> bool {
+        self.subjects
+            .iter()
+            .any(|&(s, _, who)| s >= m.end && who == Who::Family)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,328 @@
+//! The small phrase language of `faq/redflags.toml` and `faq/context.toml`.
+//!
+//! Moderators are not regex writers, and a regex over raw text cannot tell "blood test" from
+//! "blood in my stool" without look-arounds nobody can review. So a pattern is a sequence of
+//! words, matched on the normalised words of one sentence:
+//!
+//! - `stool|stools|poop` one of several words;
+//! - `vomit*` any word starting with `vomit` (at least 4 letters before the star, so `poo*`
+//!   cannot silently match "pool" and "poor");
+//! - `[my|the]` an optional word;
+//! - `..` up to 3 words of anything, `..1` to `..6` up to that many.
+//!
+//! Words of 7 letters or more also match one typo away ("diarhoea", "stomache"), because
+//! people type symptoms in a hurry; shorter words must match exactly, where one letter
+//! changes the meaning (weight/height).
+
+use super::words::{Word, normalize_word};
+
+const DEFAULT_GAP: u8 = 3;
+const MAX_GAP: u8 = 6;
+const MIN_PREFIX: usize = 4;
+const MIN_FUZZY: usize = 7;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    elems: Vec<Elem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Elem {
+    Word { alts: Vec<Alt>, optional: bool },
+    Gap(u8),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Alt {
+    text: String,
+    prefix: bool,
+}
+
+/// Where a pattern matched in a sentence: words `start..end`, and which of them were the
+/// pattern's own words (the rest were skipped by `..`). Context cues found on the pattern's
+/// own words do not count ("can't swallow" is not a negated "swallow"); cues found in a gap do
+/// ("stool is not black").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub literals: Vec<usize>,
+}
+
+impl Match {
+    pub fn is_literal(&self, i: usize) -> bool {
+        self.literals.contains(&i)
+    }
+
+    pub fn last_literal(&self) -> usize {
+        self.literals.last().copied().unwrap_or(self.start)
+    }
+}
+
+pub fn parse(src: &str) -> Result<Pattern, String> {
+    let mut elems = Vec::new();
+    for part in src.split_whitespace() {
+        if let Some(n) = part.strip_prefix("..") {
+            let n = if n.is_empty() {
+                DEFAULT_GAP
+            } else {
+                n.parse::<u8>()
+                    .ok()
+                    .filter(|n| (1..=MAX_GAP).contains(n))
+                    .ok_or_else(|| {
+                        format!("`{part}`: a gap is `..` or `..1` to `..{MAX_GAP}` (words skipped)")
+                    })?
+            };
+            if matches!(elems.last(), Some(Elem::Gap(_)) | None) {
+                return Err(format!(
+                    "`{part}`: a gap must come between two words, not at the start or after another gap"
+                ));
+            }
+            elems.push(Elem::Gap(n));
+            continue;
+        }
+        let (body, optional) = match part.strip_prefix('[') {
+            Some(rest) => (
+                rest.strip_suffix(']')
+                    .ok_or_else(|| format!("`{part}`: an optional word is written `[a|b]`"))?,
+                true,
+            ),
+            None => (part, false),
+        };
+        if body.contains(['[', ']']) {
+            return Err(format!(
+                "`{part}`: brackets go around a whole word choice, as in `[my|the]`"
+            ));
+        }
+        let mut alts = Vec::new();
+        for alt in body.split('|') {
+            let (word, prefix) = match alt.strip_suffix('*') {
+                Some(w) => (w, true),
+                None => (alt, false),
+            };
+            let text = normalize_word(word).ok_or_else(|| {
+                if word.is_empty() {
+                    format!("`{part}`: empty choice (two `|` in a row, or a `|` at an end)")
+                } else {
+                    format!(
+                        "`{word}` is not one word as messages are read (digits and letters are split, `-` separates): write it as separate words"
+                    )
+                }
+            })?;
+            if prefix && text.chars().count() < MIN_PREFIX {
+                return Err(format!(
+                    "`{alt}`: a prefix needs at least {MIN_PREFIX} letters before `*`, or it matches unrelated words"
+                ));
+            }
+            alts.push(Alt { text, prefix });
+        }
+        elems.push(Elem::Word { alts, optional });
+    }
+    match elems.last() {
+        None => return Err("empty pattern".to_string()),
+        Some(Elem::Gap(_)) => return Err("a pattern cannot end with a gap".to_string()),
+        _ => {}
+    }
+    if !elems.iter().any(|e| {
+        matches!(
+            e,
+            Elem::Word {
+                optional: false,
+                ..
+            }
+        )
+    }) {
+        return Err("a pattern needs at least one word that is not optional".to_string());
+    }
+    if matches!(elems.first(), Some(Elem::Word { optional: true, .. })) {
+        return Err(
+            "a pattern cannot start with an optional word: it would match the same words without it"
+                .to_string(),
+        );
+    }
+    Ok(Pattern { elems })
+}
+
+impl Pattern {
+    /// Every place the pattern matches in `words`, the shortest match at each start.
+    pub fn find_all(&self, words: &[Word]) -> Vec<Match> {
+        let mut out = Vec::new();
+        let mut literals = Vec::new();
+        for start in 0..words.len() {
+            literals.clear();
+            if let Some(end) = self.match_at(0, words, start, &mut literals) {
+                out.push(Match {
+                    start,
+                    end,
+                    literals: literals.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    pub fn is_match(&self, words: &[Word]) -> bool {
+        let mut literals = Vec::new();
+        (0..words.len()).any(|start| {
+            literals.clear();
+            self.match_at(0, words, start, &mut literals).is_some()
+        })
+    }
+
+    /// Backtracking over at most a few gaps of a few words: patterns are short, so this stays
+    /// far below a microsecond per start position (see benches/triage.rs).
+    fn match_at(
+        &self,
+        k: usize,
+        words: &[Word],
+        i: usize,
+        literals: &mut Vec<usize>,
+    ) -> Option<usize> {
+        let Some(elem) = self.elems.get(k) else {
+            return Some(i);
+        };
+        match elem {
+            Elem::Gap(n) => {
+                for skip in 0..=usize::from(*n) {
+                    if i + skip > words.len() {
+                        break;
+                    }
+                    if let Some(end) = self.match_at(k + 1, words, i + skip, literals) {
+                        return Some(end);
+                    }
+                }
+                None
+            }
+            Elem::Word { alts, optional } => {
+                if let Some(w) = words.get(i)
+                    && alts.iter().any(|a| a.matches(&w.norm))
+                {
+                    literals.push(i);
+                    if let Some(end) = self.match_at(k + 1, words, i + 1, literals) {
+                        return Some(end);
+                    }
+                    literals.pop();
+                }
+                if *optional {
+                    self.match_at(k + 1, words, i, literals)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+impl Alt {
+    fn matches(&self, word: &str) -> bool {
+        if self.prefix {
+            word.starts_with(&self.text)
+        } else {
+            word == self.text || (self.text.len() >= MIN_FUZZY && within_one_edit(&self.text, word))
+        }
+    }
+}
+
+/// Optimal string alignment distance <= 1: one insertion, deletion, substitution or swap of
+/// neighbours. Byte-wise, which is exact for the ASCII words patterns are written in.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match (ra.len(), rb.len()) {
+        (0, 0) => true,
+        (x, y) if x == y => {
+            ra[1..] == rb[1..] || (x >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        (x, y) if x > y => ra[1..] == *rb,
+        _ => *ra == rb[1..],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::words::sentences;
+
+    fn find(pattern: &str, text: &str) -> Option<String> {
+        let p = parse(pattern).unwrap();
+        let s = &sentences(text)[0];
+        p.find_all(&s.words).first().map(|m| {
+            s.words[m.start..m.end]
+                .iter()
+                .map(|w| w.norm.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
+    #[test]
+    fn alternatives_prefixes_optionals_and_gaps() {
+        assert_eq!(
+            find("blood .. stool|poop", "there is blood in my poop").as_deref(),
+            Some("blood in my poop")
+        );
+        assert_eq!(find("blood .. stool", "blood test and then a stool"), None);
+        assert_eq!(
+            find("vomit* ..1 blood", "Vomitted blood").as_deref(),
+            Some("vomitted blood")
+        );
+        assert_eq!(
+            find("cant|cannot [even] swallow", "I can't even swallow").as_deref(),
+            Some("cant even swallow")
+        );
+        assert_eq!(
+            find("cant|cannot [even] swallow", "cannot swallow").as_deref(),
+            Some("cannot swallow")
+        );
+    }
+
+    #[test]
+    fn long_words_tolerate_one_typo_short_words_do_not() {
+        assert!(find("diarrhoea", "bad diarhoea").is_some());
+        assert!(find("stomach", "stomache hurts").is_some());
+        assert!(find("weight", "height").is_none());
+        assert!(find("diarrhoea", "dairy").is_none());
+    }
+
+    #[test]
+    fn gap_literals_are_tracked() {
+        let p = parse("stool .. black").unwrap();
+        let s = &sentences("my stool is not black")[0];
+        let m = &p.find_all(&s.words)[0];
+        assert_eq!(m.literals, vec![1, 4]);
+        assert!(!m.is_literal(3));
+    }
+
+    #[test]
+    fn malformed_patterns_are_explained() {
+        for (bad, says) in [
+            ("", "empty"),
+            (".. blood", "between two words"),
+            ("blood ..", "end with a gap"),
+            ("blood ..9 stool", "`..1` to `..6`"),
+            ("poo* ", "at least 4 letters"),
+            ("blood||stool", "empty choice"),
+            ("5kg", "not one word"),
+            ("[my] stool", "cannot start with an optional"),
+            ("[blood", "optional word is written"),
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.contains(says), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("diarrhea", "diarrea"));
+        assert!(within_one_edit("diarrhea", "diarrhae"));
+        assert!(within_one_edit("swallow", "swalow"));
+        assert!(within_one_edit("swallow", "swallows"));
+        assert!(!within_one_edit("diarrhea", "diarreah"));
+        assert!(!within_one_edit("bleeding", "bleed"));
+        assert!(!within_one_edit("stomach", "smooth"));
+    }
+}

@@ -1,0 +1,277 @@
+//! Unit tests of the context logic on small, inline rule and cue sets, so each test states
+//! exactly the cues it relies on. The labelled corpus over the real `faq/` files is
+//! tests/triage_corpus.rs.
+
+use super::*;
+use crate::faq::redflags::Escalation;
+use crate::text::clean::clean;
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn context() -> ContextFile {
+    ContextFile {
+        attribution: "test".into(),
+        negation: strings(&[
+            "no",
+            "not",
+            "never",
+            "havent|hasnt",
+            "dont|doesnt",
+            "without",
+        ]),
+        negation_after: strings(&["went away", "none"]),
+        pseudo_negation: strings(&["not only", "no doubt", "cant stop", "no reason"]),
+        negation_terminators: strings(&["and i|ive|im", "and lost"]),
+        hypothetical: strings(&["what if", "should i worry if", "if"]),
+        pseudo_hypothetical: strings(&["wondering if"]),
+        general_question: strings(&["can", "does", "is"]),
+        historical: strings(&["years ago", "as a kid"]),
+        current: strings(&["since", "still", "again"]),
+        first_person: strings(&["i", "ive", "im", "my", "me"]),
+        other_person: strings(&["my ..1 friend", "she|he|her|his"]),
+        family: strings(&["my ..1 mum|mom|dad|sister", "runs in"]),
+        terminators: strings(&["but", "although", "except", "until"]),
+    }
+}
+
+fn rule(id: &str, tier: Tier, patterns: &[&str]) -> RedFlagRule {
+    RedFlagRule {
+        id: id.into(),
+        tier,
+        label: id.into(),
+        patterns: strings(patterns),
+        message: format!("{id} message"),
+        sources: vec!["s".into()],
+        note: None,
+        subject: Subject::Writer,
+        exclude: vec![],
+        explained_by: vec![],
+        require_any: vec![],
+        min_days: None,
+        escalate: None,
+    }
+}
+
+fn triage() -> Triage {
+    let mut blood = rule("blood", Tier::Urgent, &["blood .. stool|poop"]);
+    blood.exclude = strings(&["blood test|sugar"]);
+    blood.escalate = Some(Escalation {
+        tier: Tier::Emergency,
+        when: strings(&["a lot of blood", "dizzy"]),
+        message: "blood emergency".into(),
+    });
+    let mut weight = rule("weight", Tier::Soon, &["lost|losing ..3 weight|kg"]);
+    weight.explained_by = strings(&["trying to lose", "on a diet"]);
+    let mut bowel = rule("bowel", Tier::Soon, &["diarrh*"]);
+    bowel.min_days = Some(21);
+    let mut vomit = rule("vomit", Tier::Urgent, &["vomiting", "throwing up"]);
+    vomit.require_any = strings(&["every day", "keep|keeps"]);
+    vomit.min_days = Some(2);
+    let mut family = rule("family-coeliac", Tier::Soon, &["coeliac|celiac"]);
+    family.subject = Subject::Family;
+    let swallow = rule("swallow", Tier::Soon, &["cant swallow"]);
+    let black = rule("black", Tier::Urgent, &["stool .. black"]);
+    Triage::from_parts(
+        &[blood, weight, bowel, vomit, family, swallow, black],
+        &context(),
+    )
+    .unwrap()
+}
+
+fn fired(text: &str) -> Vec<(String, Tier)> {
+    triage()
+        .scan(&clean(text))
+        .into_iter()
+        .map(|h| (h.id, h.tier))
+        .collect()
+}
+
+fn ids(text: &str) -> Vec<String> {
+    fired(text).into_iter().map(|(id, _)| id).collect()
+}
+
+fn reason(text: &str) -> Option<Reason> {
+    triage()
+        .analyze(&clean(text))
+        .set_aside
+        .first()
+        .map(|s| s.reason)
+}
+
+#[test]
+fn a_plain_report_fires_with_the_matched_words() {
+    let hits = triage().scan(&clean("There's Blood in my stool since Monday"));
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, "blood");
+    assert_eq!(hits[0].tier, Tier::Urgent);
+    assert_eq!(hits[0].matched, "Blood in my stool");
+    assert_eq!(hits[0].message, "blood message");
+}
+
+#[test]
+fn negation_scope_ends_at_terminators_and_sentence_ends() {
+    assert!(ids("no blood in my stool, just bloating").is_empty());
+    assert_eq!(reason("no blood in my stool"), Some(Reason::Negated));
+    assert_eq!(ids("no pain but blood in my stool"), ["blood"]);
+    assert_eq!(ids("no pain. blood in my stool"), ["blood"]);
+    assert_eq!(ids("no pain\nblood in my stool"), ["blood"]);
+    assert_eq!(ids("no fever and I've lost 6 kg"), ["weight"]);
+    assert!(ids("I haven't lost any weight").is_empty());
+}
+
+#[test]
+fn negation_reaches_only_a_few_words() {
+    assert!(ids("not feeling great these days honestly, blood in my stool").is_empty());
+    assert_eq!(
+        ids("not feeling great at all these days to be honest with you, blood in my stool"),
+        ["blood"]
+    );
+}
+
+#[test]
+fn a_negation_inside_the_match_counts_one_in_the_trigger_does_not() {
+    assert!(ids("my stool is not black").is_empty());
+    assert_eq!(ids("my stool is black"), ["black"]);
+    assert_eq!(ids("I can't swallow"), ["swallow"]);
+}
+
+#[test]
+fn post_negation_and_pseudo_negation() {
+    assert!(ids("blood in my stool went away").is_empty());
+    assert_eq!(
+        ids("not only bloating, there is blood in my stool"),
+        ["blood"]
+    );
+    assert_eq!(ids("I've lost weight for no reason"), ["weight"]);
+    assert_eq!(ids("no doubt I've lost weight"), ["weight"]);
+}
+
+#[test]
+fn an_answering_no_does_not_negate() {
+    assert_eq!(ids("No, there is blood in my stool"), ["blood"]);
+    assert!(ids("No blood in my stool").is_empty());
+}
+
+#[test]
+fn hypotheticals_and_general_questions_inform_instead() {
+    assert_eq!(
+        reason("what if I had blood in my stool"),
+        Some(Reason::Hypothetical)
+    );
+    assert_eq!(
+        reason("should I worry if I lost weight"),
+        Some(Reason::Hypothetical)
+    );
+    assert_eq!(
+        reason("can leaky gut cause blood in stool?"),
+        Some(Reason::GeneralQuestion)
+    );
+    // A question about the writer's own stool is a report.
+    assert_eq!(ids("is blood in my stool normal?"), ["blood"]);
+    // "wondering if" reports and wonders.
+    assert_eq!(
+        ids("wondering if blood in my stool is leaky gut"),
+        ["blood"]
+    );
+    // The report comes before the "if": it stands.
+    assert_eq!(ids("blood in my stool, what if it is serious"), ["blood"]);
+}
+
+#[test]
+fn history_without_a_current_word_is_set_aside() {
+    assert_eq!(
+        reason("I had blood in my stool years ago"),
+        Some(Reason::Historical)
+    );
+    assert_eq!(ids("blood in my stool years ago and still now"), ["blood"]);
+    assert_eq!(
+        ids("I had blood in my stool as a kid and again now"),
+        ["blood"]
+    );
+    // A terminator closes the clause: what follows it does not make the past current.
+    assert_eq!(
+        reason("I had blood in my stool as a kid but I'm fine again"),
+        Some(Reason::Historical)
+    );
+}
+
+#[test]
+fn other_peoples_symptoms_count_only_for_family_history() {
+    assert_eq!(
+        reason("my friend has blood in her stool"),
+        Some(Reason::OtherPerson)
+    );
+    assert!(ids("my mum has blood in her stool").is_empty());
+    assert_eq!(ids("my mum has coeliac"), ["family-coeliac"]);
+    assert_eq!(ids("coeliac runs in my family"), ["family-coeliac"]);
+    assert_eq!(reason("I have coeliac"), Some(Reason::NotFamily));
+    assert_eq!(reason("my friend has coeliac"), Some(Reason::NotFamily));
+    assert!(ids("my mum doesn't have coeliac").is_empty());
+    // The writer's own symptom after a relative's condition is the writer's.
+    let mut both = ids("my mum has coeliac and my stool is black");
+    both.sort();
+    assert_eq!(both, ["black", "family-coeliac"]);
+}
+
+#[test]
+fn exclusions_and_explanations() {
+    assert!(ids("blood sugar after pooping").is_empty());
+    assert_eq!(
+        ids("had a blood test. there is blood in my stool"),
+        ["blood"]
+    );
+    assert_eq!(reason("on a diet and lost 5 kg"), Some(Reason::Explained));
+    // A negated explanation explains nothing.
+    assert_eq!(ids("I'm not on a diet and lost 5 kg"), ["weight"]);
+}
+
+#[test]
+fn durations_and_persistence_qualify() {
+    assert_eq!(reason("diarrhoea for 2 weeks"), Some(Reason::NotPersistent));
+    assert_eq!(ids("diarrhoea for six weeks"), ["bowel"]);
+    assert_eq!(ids("diarrhea 3 wks now"), ["bowel"]);
+    assert_eq!(ids("diarrhoea. It has been over a month"), ["bowel"]);
+    assert_eq!(
+        reason("threw up once, vomiting"),
+        Some(Reason::NotPersistent)
+    );
+    assert_eq!(ids("I keep throwing up"), ["vomit"]);
+    assert_eq!(ids("vomiting since Tuesday"), ["vomit"]);
+    assert_eq!(ids("vomiting for 2 days"), ["vomit"]);
+}
+
+#[test]
+fn escalation_raises_the_tier_and_swaps_the_message() {
+    let hits = triage().scan(&clean("a lot of blood in my stool"));
+    assert_eq!(hits[0].tier, Tier::Emergency);
+    assert_eq!(hits[0].message, "blood emergency");
+    let hits = triage().scan(&clean("blood in my stool. I feel dizzy"));
+    assert_eq!(hits[0].tier, Tier::Emergency);
+    assert_eq!(fired("blood in my stool, not dizzy")[0].1, Tier::Urgent);
+}
+
+#[test]
+fn hits_come_highest_tier_first_one_per_rule() {
+    let got = fired("lost 5 kg. blood in my stool. blood in my poop again");
+    assert_eq!(
+        got,
+        [
+            ("blood".to_string(), Tier::Urgent),
+            ("weight".to_string(), Tier::Soon)
+        ]
+    );
+}
+
+#[test]
+fn quoted_lines_are_not_scanned() {
+    assert!(ids("> blood in my stool\nthanks for the info").is_empty());
+}
+
+#[test]
+fn bad_patterns_are_reported_when_compiling() {
+    let r = rule("x", Tier::Soon, &["blood ..9 stool"]);
+    let err = Triage::from_parts(&[r], &context()).err().unwrap();
+    assert!(err.contains("rule `x` pattern"), "{err}");
+}

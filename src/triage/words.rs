@@ -1,0 +1,159 @@
+//! Chat text as sentences of normalised words, the unit every pattern and cue is matched on.
+//!
+//! Normalising once here (lower case, apostrophes dropped, digits split from letters) is what
+//! lets a moderator write `havent` or `haven't`, `5 kg` for "5kg", and have both the message
+//! and the pattern agree on the words.
+
+/// One word of the message, with where it was in the cleaned text (for `RedFlagHit::matched`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub norm: String,
+    pub start: usize,
+    pub end: usize,
+    /// A comma (or colon, dash) followed the word: "No, there's blood" reads differently from
+    /// "no blood".
+    pub pause_after: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sentence {
+    pub words: Vec<Word>,
+    /// Ended with a question mark.
+    pub question: bool,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
+/// Splits text into sentences of words. A sentence ends at `.` (not between digits, as in
+/// "38.5"), `!`, `?`, `;` or a line break: DESIGN.md section 4 ends every context scope there.
+pub fn sentences(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut current = Sentence::default();
+    let mut word = String::new();
+    let mut word_start = 0;
+    let mut chars = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+
+    fn flush(word: &mut String, start: usize, end: usize, sentence: &mut Sentence) {
+        if !word.is_empty() {
+            sentence.words.push(Word {
+                norm: std::mem::take(word),
+                start,
+                end,
+                pause_after: false,
+            });
+        }
+    }
+    fn end_sentence(sentence: &mut Sentence, out: &mut Vec<Sentence>, question: bool) {
+        if !sentence.words.is_empty() {
+            sentence.question = question;
+            out.push(std::mem::take(sentence));
+        }
+    }
+
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        if c.is_alphanumeric() {
+            // "5kg", "6wks": a number glued to its unit is two words.
+            let boundary = word
+                .chars()
+                .last()
+                .is_some_and(|last| last.is_ascii_digit() != c.is_ascii_digit());
+            if boundary {
+                flush(&mut word, word_start, i, &mut current);
+            }
+            if word.is_empty() {
+                word_start = i;
+            }
+            word.extend(c.to_lowercase());
+        } else if is_apostrophe(c) && !word.is_empty() && next.is_some_and(|n| n.is_alphanumeric())
+        {
+            // "haven't" -> "havent": one word, as people also type it.
+        } else {
+            flush(&mut word, word_start, i, &mut current);
+            match c {
+                '.' if prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit()) => {}
+                '.' | '!' | ';' | '\n' => end_sentence(&mut current, &mut out, false),
+                '?' => end_sentence(&mut current, &mut out, true),
+                ',' | ':' | '-' | '\u{2013}' | '\u{2014}' | '(' | ')' => {
+                    if let Some(last) = current.words.last_mut() {
+                        last.pause_after = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        prev = Some(c);
+    }
+    flush(&mut word, word_start, text.len(), &mut current);
+    end_sentence(&mut current, &mut out, false);
+    out
+}
+
+/// The normal form of one word as a moderator writes it in a pattern: the same folding as
+/// `sentences`. `None` when the text would be read as more (or fewer) than one word.
+pub fn normalize_word(text: &str) -> Option<String> {
+    let sentences = sentences(text);
+    match sentences.as_slice() {
+        [only] if only.words.len() == 1 && only.words[0].start == 0 => {
+            Some(only.words[0].norm.clone())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norms(text: &str) -> Vec<Vec<String>> {
+        sentences(text)
+            .into_iter()
+            .map(|s| s.words.into_iter().map(|w| w.norm).collect())
+            .collect()
+    }
+
+    #[test]
+    fn sentences_end_at_stops_marks_and_line_breaks_but_not_decimals() {
+        assert_eq!(
+            norms("Temp is 38.5. Haven't pooped\nok? fine; yes!"),
+            vec![
+                vec!["temp", "is", "38", "5"],
+                vec!["havent", "pooped"],
+                vec!["ok"],
+                vec!["fine"],
+                vec!["yes"],
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_glued_to_units_split_and_questions_are_marked() {
+        let s = sentences("lost 5kg in 6wks?");
+        assert_eq!(s.len(), 1);
+        assert!(s[0].question);
+        let words: Vec<&str> = s[0].words.iter().map(|w| w.norm.as_str()).collect();
+        assert_eq!(words, ["lost", "5", "kg", "in", "6", "wks"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text_and_commas_are_kept() {
+        let text = "No, Crohn’s";
+        let s = sentences(text);
+        let w = &s[0].words;
+        assert!(w[0].pause_after);
+        assert_eq!(w[1].norm, "crohns");
+        assert_eq!(&text[w[1].start..w[1].end], "Crohn’s");
+    }
+
+    #[test]
+    fn normalize_word_accepts_one_word_only() {
+        assert_eq!(normalize_word("Haven't").as_deref(), Some("havent"));
+        assert_eq!(normalize_word("5kg"), None);
+        assert_eq!(normalize_word("tar-like"), None);
+        assert_eq!(normalize_word(""), None);
+    }
+}
