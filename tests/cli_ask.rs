@@ -1,0 +1,300 @@
+//! The `ask`, `index` and error paths of the built binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn gutcheck(faq: &Path, index: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gutcheck"));
+    cmd.arg("--faq")
+        .arg(faq)
+        .arg("--index")
+        .arg(index)
+        .args(args);
+    cmd.env_remove("GUTCHECK_FAQ").env_remove("GUTCHECK_INDEX");
+    cmd
+}
+
+fn run(faq: &Path, index: &Path, args: &[&str]) -> Output {
+    gutcheck(faq, index, args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+fn faq() -> PathBuf {
+    root().join("faq")
+}
+
+/// A copy of the FAQ a test may edit.
+fn faq_copy(dir: &Path) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let to = dir.join("faq");
+    copy(&faq(), &to);
+    to
+}
+
+#[test]
+fn ask_prints_a_graded_cited_answer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(
+        &faq(),
+        &tmp.path().join("index"),
+        &["ask", "is leaky gut real?"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(text.starts_with("Is leaky gut real?"), "{text}");
+    assert!(text.contains("Evidence "), "{text}");
+    assert!(text.contains("Sources:\n[1] "), "{text}");
+    assert!(text.contains("not medical advice"), "{text}");
+}
+
+#[test]
+fn ask_off_topic_abstains() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(
+        &faq(),
+        &tmp.path().join("index"),
+        &["ask", "anyone watching the game tonight?"],
+    );
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).starts_with("I don't have a good answer"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn ask_json_follows_the_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(
+        &faq(),
+        &tmp.path().join("index"),
+        &["ask", "--json", "do probiotics help leaky gut"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "one JSON object on one line");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["query"], "do probiotics help leaky gut");
+    let a = &v["answer"];
+    assert_eq!(a["id"], "probiotics");
+    for key in ["title", "grade", "summary", "text"] {
+        assert!(a[key].is_string(), "answer.{key}");
+    }
+    assert!(a["score"].is_number());
+    let claims = a["claims"].as_array().unwrap();
+    assert!(!claims.is_empty());
+    for c in claims {
+        assert!(c["text"].is_string() && c["grade"].is_string());
+        assert!(c["sources"].as_array().unwrap().iter().all(|n| n.is_u64()));
+    }
+    let citations = a["citations"].as_array().unwrap();
+    for (i, c) in citations.iter().enumerate() {
+        assert_eq!(c["n"], i + 1);
+        for key in ["id", "title", "kind", "url"] {
+            assert!(c[key].is_string(), "citation.{key}");
+        }
+        assert!(c["year"].is_u64());
+    }
+    assert!(v["suggestions"].as_array().unwrap().is_empty());
+    assert!(v["red_flags"].is_array());
+
+    let out = run(
+        &faq(),
+        &tmp.path().join("index"),
+        &["ask", "--json", "how do i change my nickname here"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["answer"].is_null());
+    assert!(v["suggestions"].is_array());
+}
+
+#[test]
+fn ask_json_stdin_answers_every_line_in_order_and_survives_bad_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut input: Vec<u8> = Vec::new();
+    input.extend_from_slice(b"is leaky gut real?\n");
+    input.extend_from_slice(b"bad \xff\xfe bytes\n");
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(&vec![b'a'; 70_000]);
+    input.extend_from_slice(b"\nhi everyone!\r\n");
+    input.extend_from_slice(b"does zinc help leaky gut"); // no final newline
+    let mut child = gutcheck(&faq(), &tmp.path().join("index"), &["ask", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0]["answer"]["id"], "is-leaky-gut-real");
+    assert!(lines[1]["error"].as_str().unwrap().contains("UTF-8"));
+    assert!(lines[1]["query"].as_str().unwrap().starts_with("bad "));
+    assert!(lines[2]["answer"].is_null() && lines[2]["error"].is_null());
+    assert!(lines[3]["error"].as_str().unwrap().contains("longer than"));
+    assert_eq!(lines[4]["query"], "hi everyone!");
+    assert!(lines[4]["answer"].is_null());
+    assert_eq!(lines[5]["answer"]["id"], "zinc");
+}
+
+#[test]
+fn index_is_reused_until_the_faq_changes_and_rebuilt_when_corrupt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let faq = faq_copy(tmp.path());
+    let index = tmp.path().join("index");
+    std::fs::create_dir_all(&index).unwrap();
+    std::fs::write(index.join("README.md"), "keep me\n").unwrap();
+
+    let first = stdout(&run(&faq, &index, &["index"]));
+    assert!(first.starts_with("built "), "{first}");
+    assert!(first.contains("no index yet"), "{first}");
+    let second = stdout(&run(&faq, &index, &["index"]));
+    assert!(second.starts_with("reused "), "{second}");
+
+    let entry = faq.join("entries/zinc.toml");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(
+        &entry,
+        text.replacen(
+            "questions = [",
+            "questions = [\n  \"zinc tablets and the gut\",",
+            1,
+        ),
+    )
+    .unwrap();
+    let third = stdout(&run(&faq, &index, &["index"]));
+    assert!(third.starts_with("built "), "{third}");
+    assert!(third.contains("FAQ files changed"), "{third}");
+
+    // Exactly one generation remains, beside the README.
+    let names: Vec<String> = std::fs::read_dir(&index)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(
+        std::fs::read_to_string(index.join("README.md")).unwrap(),
+        "keep me\n"
+    );
+
+    // Damage the index: it is rebuilt, not trusted.
+    let generation = names.iter().find(|n| n.starts_with("faq-")).unwrap();
+    std::fs::write(index.join(generation).join("meta.json"), "{ not json").unwrap();
+    let fourth = stdout(&run(&faq, &index, &["index"]));
+    assert!(fourth.starts_with("built "), "{fourth}");
+    assert!(fourth.contains("could not be used"), "{fourth}");
+    let out = run(
+        &faq,
+        &index,
+        &["ask", "--json", "is zinc useful for leaky gut"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["answer"]["id"], "zinc");
+}
+
+#[test]
+fn a_missing_faq_folder_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-faq");
+    let out = run(
+        &missing,
+        &tmp.path().join("index"),
+        &["ask", "is leaky gut real?"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no-such-faq") && err.contains("--faq"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn an_invalid_faq_names_the_problem_and_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let faq = faq_copy(tmp.path());
+    std::fs::write(faq.join("entries/zinc.toml"), "id = \"zinc\"\n").unwrap();
+    let out = run(&faq, &tmp.path().join("index"), &["ask", "zinc?"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("zinc.toml:"), "{err}");
+    assert!(err.contains("gutcheck check"), "{err}");
+}
+
+#[test]
+fn why_explains_the_decision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(
+        &faq(),
+        &tmp.path().join("index"),
+        &["why", "does ibuprofin cause leaky gut"],
+    );
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("typo:     ibuprofin -> ibuprofen"), "{text}");
+    assert!(text.contains("1. nsaids"), "{text}");
+    assert!(text.contains("coverage"), "{text}");
+    assert!(text.contains("margin"), "{text}");
+    assert!(text.contains("decision: answer with nsaids"), "{text}");
+}
+
+#[test]
+fn chat_reads_stdin_without_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = gutcheck(&faq(), &tmp.path().join("index"), &["chat"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"is leaky gut real?\n/quit\nnever read\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("Is leaky gut real?"), "{text}");
+    assert_eq!(text.matches("not medical advice").count(), 1, "{text}");
+}
