@@ -679,6 +679,34 @@ async fn red_flags_warn_once_and_negations_stay_quiet() {
         "{outcome:?}"
     );
 
+    // An emergency in a passive channel: the warning alone, no FAQ answer beside it.
+    let emergency = "I've been throwing up blood since this morning, is that leaky gut?";
+    assert_eq!(
+        bot.oracle.respond(emergency).warning_tier(),
+        Some(gutcheck::faq::Tier::Emergency)
+    );
+    let from = bot.fake.request_count();
+    let (_, outcome) = bot.say(PASSIVE, BOB, emergency).await;
+    assert_eq!(
+        outcome,
+        Outcome::Replied {
+            warned: Some(gutcheck::faq::Tier::Emergency),
+            answered: None
+        }
+    );
+    let sent = bot
+        .fake
+        .wait_request(from, "POST", |r| {
+            r.path == format!("/api/v10/channels/{PASSIVE}/messages")
+        })
+        .await
+        .body;
+    assert_eq!(embeds(&sent).len(), 1, "{sent:#}");
+    assert!(
+        sent["components"].is_null(),
+        "no Dismiss: nothing was answered"
+    );
+
     // Negated: no alarm.
     let (_, outcome) = bot
         .say(SCANNED, BOB, "no blood in my stool, just bloating")

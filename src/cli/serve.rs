@@ -76,6 +76,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, String> {
         )
         .try_init();
     let token = std::env::var("DISCORD_TOKEN").unwrap_or_default();
+    if token.trim().is_empty() {
+        // Before the FAQ loads: the quickest answer to the commonest first-run mistake.
+        return Err(crate::discord::missing_token());
+    }
     let settings = Settings::load(args.config.as_deref())?;
     let shards = shards(args)?;
     if let Some(base) = &args.api_base

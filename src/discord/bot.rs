@@ -162,7 +162,8 @@ pub async fn run(
     })
 }
 
-fn missing_token() -> String {
+/// The message for an unset or empty `DISCORD_TOKEN`.
+pub fn missing_token() -> String {
     "DISCORD_TOKEN is not set. Copy the bot token from the Developer Portal (your application > \
      Bot > Reset Token) and export DISCORD_TOKEN=... before running `gutcheck serve`."
         .to_string()

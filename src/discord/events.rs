@@ -126,22 +126,14 @@ fn plan(shared: &Shared, msg: &Message, bot_id: UserId, now: Instant) -> Plan {
     // Whether the warning goes out decides whether an answer may go with it (an emergency
     // warning stands alone), so the warning is settled first.
     if !reply.red_flags.is_empty() {
-        let user = msg.author.id.get();
-        let mut warnings = shared.warnings.lock().unwrap();
-        // A cooldown never hides an escalation: only the top tier's rules are keyed.
-        let tier = reply.warning_tier();
-        let keys: Vec<_> = reply
-            .red_flags
-            .iter()
-            .filter(|h| Some(h.tier) == tier)
-            .map(|h| (user, h.id.clone(), h.tier))
-            .collect();
-        if keys.iter().any(|k| warnings.ready(k, now)) {
-            for k in keys {
-                warnings.fire(k, now);
-            }
-        } else {
-            reply.red_flags.clear();
+        let hits = std::mem::take(&mut reply.red_flags);
+        let secs = now.saturating_duration_since(shared.started).as_secs();
+        reply.red_flags = shared
+            .warnings
+            .lock()
+            .unwrap()
+            .filter(msg.author.id.get(), hits, secs);
+        if reply.red_flags.is_empty() {
             skipped = Skip::WarningCooldown;
         }
     }

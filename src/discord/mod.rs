@@ -10,7 +10,7 @@ mod events;
 pub mod render;
 pub mod state;
 
-pub use bot::{Launch, Shards, run};
+pub use bot::{Launch, Shards, missing_token, run};
 pub use config::Settings;
 pub use core::{Core, Loader};
 pub use state::{Observed, Outcome, Skip, Trigger};

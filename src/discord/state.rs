@@ -4,16 +4,17 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use arc_swap::ArcSwap;
 use tokio::sync::mpsc;
 
 use super::config::Settings;
-use super::cooldown::{Held, Passive, Window};
+use super::cooldown::{Held, Passive};
 use super::core::{Core, Loader};
 use super::render::Style;
 use crate::faq::Tier;
+use crate::triage::cooldown::Cooldown;
 
 /// Something the adapter decided, reported to the observer.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,13 +58,19 @@ pub enum Trigger {
     Watcher,
 }
 
+/// Warning-cooldown memory bound: enough for every active member of a large server.
+const WARNING_RECORDS: usize = 100_000;
+
 pub struct Shared {
     core: ArcSwap<Box<dyn Core>>,
     loader: Loader,
     pub settings: Settings,
     pub style: Style,
     pub passive: Mutex<Passive>,
-    pub warnings: Mutex<Window<(u64, String, Tier)>>,
+    /// Triage's policy: (user, rule, tier), never holding back an escalation.
+    pub warnings: Mutex<Cooldown>,
+    /// The origin of the seconds the warning cooldown counts in.
+    pub started: Instant,
     /// One reload at a time: two would race to swap and report out of order.
     reloading: tokio::sync::Mutex<()>,
     observer: Option<mpsc::UnboundedSender<Observed>>,
@@ -87,7 +94,11 @@ impl Shared {
                 settings.channel_entry_cooldown,
                 settings.user_cooldown,
             )),
-            warnings: Mutex::new(Window::new(settings.warning_cooldown)),
+            warnings: Mutex::new(Cooldown::new(
+                settings.warning_cooldown.as_secs(),
+                WARNING_RECORDS,
+            )),
+            started: Instant::now(),
             settings,
             reloading: tokio::sync::Mutex::new(()),
             observer,
