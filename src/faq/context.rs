@@ -35,6 +35,10 @@ pub struct ContextFile {
     /// question without any first-person word asks for information, not help.
     #[serde(default)]
     pub general_question: Vec<String>,
+    /// Cues that make talk general wherever they come before the trigger ("red flags
+    /// include ...", "can leaky gut cause ..."), again only without a first-person word.
+    #[serde(default)]
+    pub general: Vec<String>,
     /// "years ago", "as a kid": a past, resolved event.
     #[serde(default)]
     pub historical: Vec<String>,
@@ -55,7 +59,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 13] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 14] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -64,6 +68,7 @@ impl ContextFile {
             ("hypothetical", &self.hypothetical),
             ("pseudo_hypothetical", &self.pseudo_hypothetical),
             ("general_question", &self.general_question),
+            ("general", &self.general),
             ("historical", &self.historical),
             ("current", &self.current),
             ("first_person", &self.first_person),

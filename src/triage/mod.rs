@@ -122,6 +122,7 @@ struct Cues {
     hypothetical: Vec<Pattern>,
     pseudo_hypothetical: Vec<Pattern>,
     general_question: Vec<Pattern>,
+    general: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
     first_person: Vec<Pattern>,
@@ -155,6 +156,7 @@ impl Triage {
             hypothetical: compile(&c.hypothetical, "hypothetical cue")?,
             pseudo_hypothetical: compile(&c.pseudo_hypothetical, "pseudo_hypothetical cue")?,
             general_question: compile(&c.general_question, "general_question cue")?,
+            general: compile(&c.general, "general cue")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
             first_person: compile(&c.first_person, "first_person cue")?,
@@ -205,10 +207,16 @@ impl Triage {
     pub fn analyze(&self, cleaned: &Cleaned) -> Scan {
         let text = cleaned.text.as_str();
         let sentences = words::sentences(text);
-        let contexts: Vec<Context<'_>> = sentences
+        let mut contexts: Vec<Context<'_>> = sentences
             .iter()
             .map(|s| Context::new(s, &self.cues))
             .collect();
+        // A checklist answered in chat: "blood in stool? no. weight loss? nope".
+        for i in 1..contexts.len() {
+            if contexts[i - 1].sentence.question && contexts[i].is_bare_negation() {
+                contexts[i - 1].answered_no = true;
+            }
+        }
         let mut scan = Scan::default();
         let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
         for (rule_index, rule) in self.rules.iter().enumerate() {
@@ -296,7 +304,7 @@ impl Triage {
         if ctx.hypothetical(m) {
             return Some(Reason::Hypothetical);
         }
-        if ctx.general_question {
+        if ctx.general_question || ctx.general_before(m) {
             return Some(Reason::GeneralQuestion);
         }
         match rule.subject {
@@ -364,6 +372,10 @@ struct Context<'a> {
     negation_terminators: Vec<usize>,
     hypothetical: Vec<Match>,
     general_question: bool,
+    /// General-talk cues; empty when the sentence has a first-person word.
+    general: Vec<Match>,
+    /// The sentence is a question and the next one only says "no".
+    answered_no: bool,
     historical: Vec<Match>,
     current: Vec<Match>,
     /// (start, end, who), sorted by start; family before other person before first person
@@ -430,11 +442,17 @@ impl<'a> Context<'a> {
             }
         }
         subjects.sort_by_key(|&(s, _, _)| s);
+        let writer = subjects.iter().any(|&(_, _, who)| who == Who::Writer);
         let general_question = sentence.question
+            && !writer
             && find(&cues.general_question, ws)
                 .iter()
-                .any(|m| m.start == 0)
-            && !subjects.iter().any(|&(_, _, who)| who == Who::Writer);
+                .any(|m| m.start == 0);
+        let general = if writer {
+            Vec::new()
+        } else {
+            find(&cues.general, ws)
+        };
         Context {
             sentence,
             negation,
@@ -444,6 +462,8 @@ impl<'a> Context<'a> {
             negation_terminators: starts(&cues.negation_terminators),
             hypothetical,
             general_question,
+            general,
+            answered_no: false,
             historical: find(&cues.historical, ws),
             current: find(&cues.current, ws),
             subjects,
@@ -463,7 +483,24 @@ impl<'a> Context<'a> {
     }
 
     fn negated(&self, m: &Match) -> bool {
-        self.negated_by(&self.negation, m)
+        self.answered_no || self.negated_by(&self.negation, m)
+    }
+
+    /// The whole sentence is one negation cue ("no", "nope", "none").
+    fn is_bare_negation(&self) -> bool {
+        let n = self.sentence.words.len();
+        self.negation_raw
+            .iter()
+            .chain(&self.negation_after)
+            .any(|c| c.start == 0 && c.end == n)
+    }
+
+    fn general_before(&self, m: &Match) -> bool {
+        self.general.iter().any(|c| {
+            c.end <= m.last_literal()
+                && Self::cue_outside(c, m)
+                && !self.terminated(c.end, m.start.max(c.end), false)
+        })
     }
 
     fn negated_raw(&self, m: &Match) -> bool {

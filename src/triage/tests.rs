@@ -27,6 +27,7 @@ fn context() -> ContextFile {
         hypothetical: strings(&["what if", "should i worry if", "if"]),
         pseudo_hypothetical: strings(&["wondering if"]),
         general_question: strings(&["can", "does", "is"]),
+        general: strings(&["red flags"]),
         historical: strings(&["years ago", "as a kid"]),
         current: strings(&["since", "still", "again"]),
         first_person: strings(&["i", "ive", "im", "my", "me"]),
