@@ -200,7 +200,9 @@ impl Bot {
     async fn command(&mut self, by: Person, name: &str, options: &[(&str, u8, Value)]) -> Value {
         let id = self.id();
         let from = self.fake.request_count();
-        let payload = fixtures::command(id, ELSEWHERE, by, name, options, json!({}));
+        // Discord resolves user options; Bob is the one user the tests point answers at.
+        let resolved = json!({"users": {BOB.id.to_string(): BOB.user()}});
+        let payload = fixtures::command(id, ELSEWHERE, by, name, options, resolved);
         self.fake.dispatch(0, "INTERACTION_CREATE", payload);
         let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
         self.fake
@@ -410,6 +412,20 @@ async fn connects_registers_commands_and_answers_slash_commands() {
         )
         .await;
     assert_eq!(body["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL, 0);
+    // Pointed at someone: public, naming them without a ping.
+    let body = bot
+        .command(
+            ALICE,
+            "faq",
+            &[
+                ("topic", 3, json!(top.id)),
+                ("user", 6, json!(BOB.id.to_string())),
+            ],
+        )
+        .await;
+    assert_eq!(body["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL, 0);
+    assert_eq!(body["data"]["content"], format!("For <@{}>:", BOB.id));
+    no_pings(&body);
 
     // /sources: the full references of the entry.
     let body = bot
