@@ -118,9 +118,15 @@ fn plan(shared: &Shared, msg: &Message, bot_id: UserId, now: Instant) -> Plan {
         core.respond(&msg.content)
     };
     reply.suggestions.clear();
+    let would_answer = passive && reply.answer.is_some();
     // Decided before any warning is held back by its cooldown: an emergency never gets an
     // answer attached, warned just now or not.
-    let answer_allowed = passive && reply.shows_answer();
+    let answer_allowed = would_answer && reply.shows_answer();
+    // Warnings belong to scanned channels; in a passive-only channel they come only with a
+    // message the bot was going to answer anyway.
+    if !scanned && !would_answer {
+        reply.red_flags.clear();
+    }
     let mut skipped = Skip::NothingToSay;
 
     // Whether the warning goes out decides whether an answer may go with it (an emergency
