@@ -13,18 +13,23 @@ pub const NO_ANSWER: &str = "I don't have a good answer to that. I answer questi
 pub fn render(reply: &Reply) -> String {
     let mut t = String::new();
     if let Some(tier) = reply.warning_tier() {
+        // One warning: the highest tier's heading and advice, then every rule it noticed.
         let heading = match tier {
-            Tier::Emergency => "EMERGENCY: seek emergency care now",
-            Tier::Urgent => "URGENT: be seen by a clinician today",
-            Tier::Soon => "Please book an appointment with a clinician",
+            Tier::Emergency => "Please seek emergency care now.",
+            Tier::Urgent => "Please get seen by a clinician today.",
+            Tier::Soon => "It would be worth booking an appointment with a clinician.",
         };
-        let _ = writeln!(t, "!! {heading}");
+        let _ = writeln!(t, "\u{26a0} {heading}");
+        let mut said: Vec<&str> = Vec::new();
+        for hit in reply.red_flags.iter().filter(|h| h.tier == tier) {
+            if !said.contains(&hit.message.as_str()) {
+                let _ = writeln!(t, "  {}", hit.message);
+                said.push(&hit.message);
+            }
+        }
+        let _ = writeln!(t, "  What I noticed:");
         for hit in &reply.red_flags {
-            let _ = writeln!(
-                t,
-                "   {} (you wrote \"{}\"): {}",
-                hit.label, hit.matched, hit.message
-            );
+            let _ = writeln!(t, "  - {} (\"{}\")", hit.label, hit.matched);
         }
         let _ = writeln!(t);
     }
@@ -111,11 +116,11 @@ mod tests {
     fn warning_comes_first_and_emergency_stands_alone() {
         let r = compose::reply("q", Some(answer()), Vec::new(), vec![flag(Tier::Soon)]);
         let text = render(&r);
-        assert!(text.starts_with("!! Please book"));
+        assert!(text.starts_with("\u{26a0} It would be worth booking"));
         assert!(text.contains("Is it real?"));
         let r = compose::reply("q", Some(answer()), Vec::new(), vec![flag(Tier::Emergency)]);
         let text = render(&r);
-        assert!(text.starts_with("!! EMERGENCY"));
+        assert!(text.starts_with("\u{26a0} Please seek emergency care now."));
         assert!(!text.contains("Is it real?"));
     }
 }

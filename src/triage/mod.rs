@@ -207,6 +207,34 @@ impl Triage {
     pub fn analyze(&self, cleaned: &Cleaned) -> Scan {
         let text = cleaned.text.as_str();
         let sentences = words::sentences(text);
+        // Triggers first: most messages match none, and then no cue list needs to run.
+        let triggers: Vec<Vec<(usize, Match)>> = self
+            .rules
+            .iter()
+            .map(|rule| {
+                let mut found = Vec::new();
+                for (si, sentence) in sentences.iter().enumerate() {
+                    let ws = &sentence.words;
+                    for p in &rule.patterns {
+                        for m in p.find_all(ws) {
+                            let other_sense = rule.exclude.iter().any(|x| {
+                                x.find_all(ws)
+                                    .iter()
+                                    .any(|e| e.start < m.end && m.start < e.end)
+                            });
+                            if !other_sense {
+                                found.push((si, m));
+                            }
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
+        let mut scan = Scan::default();
+        if triggers.iter().all(Vec::is_empty) {
+            return scan;
+        }
         let mut contexts: Vec<Context<'_>> = sentences
             .iter()
             .map(|s| Context::new(s, &self.cues))
@@ -217,9 +245,11 @@ impl Triage {
                 contexts[i - 1].answered_no = true;
             }
         }
-        let mut scan = Scan::default();
         let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
-        for (rule_index, rule) in self.rules.iter().enumerate() {
+        for ((rule_index, rule), found) in self.rules.iter().enumerate().zip(triggers) {
+            if found.is_empty() {
+                continue;
+            }
             let explained = rule.explained_by.iter().any(|p| {
                 contexts.iter().any(|ctx| {
                     p.find_all(&ctx.sentence.words)
@@ -229,55 +259,44 @@ impl Triage {
             });
             let mut best: Option<(Tier, RedFlagHit)> = None;
             let mut first_aside: Option<SetAside> = None;
-            for (si, ctx) in contexts.iter().enumerate() {
-                let ws = &ctx.sentence.words;
-                for p in &rule.patterns {
-                    for m in p.find_all(ws) {
-                        if rule.exclude.iter().any(|x| {
-                            x.find_all(ws)
-                                .iter()
-                                .any(|e| e.start < m.end && m.start < e.end)
-                        }) {
-                            continue;
-                        }
-                        let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
-                        let reason = if explained {
-                            Some(Reason::Explained)
-                        } else {
-                            self.set_aside_reason(rule, &contexts, si, &m)
-                        };
-                        if let Some(reason) = reason {
-                            first_aside.get_or_insert(SetAside {
-                                rule: rule.id.clone(),
-                                matched,
-                                reason,
-                            });
-                            continue;
-                        }
-                        let escalated = rule.escalate.as_ref().filter(|e| {
-                            window(&contexts, si).any(|c| {
-                                e.when.iter().any(|p| {
-                                    p.find_all(&c.sentence.words).iter().any(|w| !c.negated(w))
-                                })
-                            })
-                        });
-                        let (tier, message) = match escalated {
-                            Some(e) => (e.tier, e.message.clone()),
-                            None => (rule.tier, rule.message.clone()),
-                        };
-                        if best.as_ref().is_none_or(|(t, _)| tier > *t) {
-                            best = Some((
-                                tier,
-                                RedFlagHit {
-                                    id: rule.id.clone(),
-                                    tier,
-                                    label: rule.label.clone(),
-                                    matched,
-                                    message,
-                                },
-                            ));
-                        }
-                    }
+            for (si, m) in found {
+                let ws = &contexts[si].sentence.words;
+                let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
+                let reason = if explained {
+                    Some(Reason::Explained)
+                } else {
+                    self.set_aside_reason(rule, &contexts, si, &m)
+                };
+                if let Some(reason) = reason {
+                    first_aside.get_or_insert(SetAside {
+                        rule: rule.id.clone(),
+                        matched,
+                        reason,
+                    });
+                    continue;
+                }
+                let escalated = rule.escalate.as_ref().filter(|e| {
+                    window(&contexts, si).any(|c| {
+                        e.when
+                            .iter()
+                            .any(|p| p.find_all(&c.sentence.words).iter().any(|w| !c.negated(w)))
+                    })
+                });
+                let (tier, message) = match escalated {
+                    Some(e) => (e.tier, e.message.clone()),
+                    None => (rule.tier, rule.message.clone()),
+                };
+                if best.as_ref().is_none_or(|(t, _)| tier > *t) {
+                    best = Some((
+                        tier,
+                        RedFlagHit {
+                            id: rule.id.clone(),
+                            tier,
+                            label: rule.label.clone(),
+                            matched,
+                            message,
+                        },
+                    ));
                 }
             }
             match best {

@@ -28,14 +28,55 @@ pub struct Pattern {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Elem {
-    Word { alts: Vec<Alt>, optional: bool },
+    Word { choice: Choice, optional: bool },
     Gap(u8),
 }
 
+/// The words one position accepts, split by how they match: a word list expanded from
+/// `[words]` can hold dozens of choices, and every position of every message is tested
+/// against them, so exact words are binary-searched and only the long ones are compared
+/// for typos.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Alt {
-    text: String,
-    prefix: bool,
+struct Choice {
+    /// Sorted.
+    exact: Vec<String>,
+    prefixes: Vec<String>,
+    /// The exact words long enough to also match one typo away.
+    fuzzy: Vec<String>,
+}
+
+impl Choice {
+    fn new(alts: Vec<(String, bool)>) -> Choice {
+        let mut exact = Vec::new();
+        let mut prefixes = Vec::new();
+        for (text, prefix) in alts {
+            if prefix {
+                prefixes.push(text);
+            } else {
+                exact.push(text);
+            }
+        }
+        exact.sort();
+        exact.dedup();
+        let fuzzy = exact
+            .iter()
+            .filter(|t| t.len() >= MIN_FUZZY)
+            .cloned()
+            .collect();
+        Choice {
+            exact,
+            prefixes,
+            fuzzy,
+        }
+    }
+
+    fn matches(&self, word: &str) -> bool {
+        self.exact
+            .binary_search_by(|e| e.as_str().cmp(word))
+            .is_ok()
+            || self.prefixes.iter().any(|p| word.starts_with(p.as_str()))
+            || self.fuzzy.iter().any(|f| within_one_edit(f, word))
+    }
 }
 
 /// Where a pattern matched in a sentence: words `start..end`, and which of them were the
@@ -114,9 +155,12 @@ pub fn parse(src: &str) -> Result<Pattern, String> {
                     "`{alt}`: a prefix needs at least {MIN_PREFIX} letters before `*`, or it matches unrelated words"
                 ));
             }
-            alts.push(Alt { text, prefix });
+            alts.push((text, prefix));
         }
-        elems.push(Elem::Word { alts, optional });
+        elems.push(Elem::Word {
+            choice: Choice::new(alts),
+            optional,
+        });
     }
     match elems.last() {
         None => return Err("empty pattern".to_string()),
@@ -193,9 +237,9 @@ impl Pattern {
                 }
                 None
             }
-            Elem::Word { alts, optional } => {
+            Elem::Word { choice, optional } => {
                 if let Some(w) = words.get(i)
-                    && alts.iter().any(|a| a.matches(&w.norm))
+                    && choice.matches(&w.norm)
                 {
                     literals.push(i);
                     if let Some(end) = self.match_at(k + 1, words, i + 1, literals) {
@@ -209,16 +253,6 @@ impl Pattern {
                     None
                 }
             }
-        }
-    }
-}
-
-impl Alt {
-    fn matches(&self, word: &str) -> bool {
-        if self.prefix {
-            word.starts_with(&self.text)
-        } else {
-            word == self.text || (self.text.len() >= MIN_FUZZY && within_one_edit(&self.text, word))
         }
     }
 }

@@ -1,0 +1,54 @@
+//! Red-flag scan throughput on the real `faq/` rules. Run: `cargo bench --bench triage`.
+//!
+//! Triage runs on every message in every scanned channel, before retrieval, so its cost is
+//! paid even when nobody asked the bot anything. Three inputs: a typical short message, a
+//! long story (a few hundred words, several sentences, negations and durations), and the
+//! longest input the cleaner lets through (`MAX_INPUT_CHARS`).
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+use criterion::{Criterion, Throughput};
+use gutcheck::faq::Faq;
+use gutcheck::text::clean::{MAX_INPUT_CHARS, clean};
+use gutcheck::triage::Triage;
+
+const TYPICAL: &str = "there's been blood in my stool for a week, is this my leaky gut?";
+
+const LONG: &str = "hey everyone, long time lurker. so for about six months I've had bloating, \
+    gas and this constant tiredness, and my naturopath says it's all leaky gut. no blood in my \
+    stool as far as I can tell, and I'm not losing weight, but the diarrhoea has been going on \
+    for about seven weeks now and some nights the cramps in my belly wake me up. my mum has \
+    coeliac disease and my dad had bowel surgery years ago, not sure what for. I tried the \
+    elimination diet, bone broth, glutamine, collagen, probiotics and kefir, and honestly \
+    nothing helps. what if it's something worse? should I worry if I start throwing up? my GP \
+    just said it's probably IBS and to come back if anything changes. is a zonulin test worth \
+    it or is that a waste of money? thanks for reading all this.";
+
+fn main() {
+    let faq = Faq::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/faq")))
+        .unwrap_or_else(|d| panic!("the FAQ must load:\n{d}"));
+    let build = Instant::now();
+    let triage = Triage::new(&faq);
+    println!(
+        "compile {} rules and cues: {:.2} ms",
+        triage.rule_count(),
+        build.elapsed().as_secs_f64() * 1e3
+    );
+    let longest: String = LONG.chars().cycle().take(MAX_INPUT_CHARS).collect();
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut group = c.benchmark_group("triage_scan");
+    for (name, text) in [
+        ("typical", TYPICAL),
+        ("long", LONG),
+        ("max_input", longest.as_str()),
+    ] {
+        let cleaned = clean(text);
+        group.throughput(Throughput::Bytes(cleaned.text.len() as u64));
+        group.bench_function(name, |b| b.iter(|| triage.scan(black_box(&cleaned))));
+    }
+    group.finish();
+    c.final_summary();
+}
