@@ -18,12 +18,15 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::directory::RamDirectory;
+use tantivy::query::{
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::faq::Faq;
 
@@ -38,6 +41,8 @@ pub const BODY_BOOST: f32 = 0.3;
 /// to at most this share of the typed words' IDF, so a rare synonym ("intestinal permeability")
 /// cannot outweigh the common words it stands in for ("leaky gut").
 pub const SYNONYM_BOOST: f32 = 0.6;
+/// Synonym clauses that could add less than this (boost x IDF) to a score are not searched.
+const MIN_SYNONYM_WEIGHT: f32 = 1.0;
 /// A repaired typo is probably the word meant, but not certainly.
 pub const REPAIR_BOOST: f32 = 0.9;
 /// More distinct terms than this in one message only add cost: the cleaner already caps a
@@ -173,11 +178,19 @@ fn documents(faq: &Faq, analyzer: &mut TextAnalyzer) -> Vec<DocInfo> {
 
 /// Per-term statistics over phrasing documents, kept in RAM: coverage weighs terms by them and
 /// typo repair asks whether a term is known at all without touching the index.
+///
+/// Phrasing terms get small integer ids so coverage, computed for every phrasing of the best
+/// entries on every message, compares integers instead of hashing strings.
 #[derive(Debug, Default)]
 struct Vocabulary {
     phrasing_docs: usize,
     phrasing_df: HashMap<String, u32>,
     body_terms: HashSet<String>,
+    ids: HashMap<String, u32>,
+    /// Coverage weight by id.
+    weights: Vec<f32>,
+    /// Per slot: (distinct term ids, term ids in order); empty for body documents.
+    doc_ids: Vec<(Vec<u32>, Vec<u32>)>,
 }
 
 impl Vocabulary {
@@ -193,11 +206,44 @@ impl Vocabulary {
                 v.body_terms.extend(analyzer::terms(analyzer, &doc.text));
             }
         }
+        let mut terms: Vec<&String> = v.phrasing_df.keys().collect();
+        terms.sort();
+        let ids: HashMap<String, u32> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ((*t).clone(), i as u32))
+            .collect();
+        v.weights = terms.iter().map(|t| v.coverage_weight(t)).collect();
+        v.ids = ids;
+        v.doc_ids = docs
+            .iter()
+            .map(|d| {
+                let id = |t: &String| v.ids[t];
+                (
+                    d.terms.iter().map(id).collect(),
+                    d.seq.iter().map(id).collect(),
+                )
+            })
+            .collect();
         v
+    }
+
+    fn id(&self, term: &str) -> Option<u32> {
+        self.ids.get(term).copied()
     }
 
     fn is_known(&self, term: &str) -> bool {
         self.phrasing_df.contains_key(term) || self.body_terms.contains(term)
+    }
+
+    /// Whether `term` occurs in `field` (phrasing or body): a clause for a term a field lacks
+    /// matches nothing but still costs a BM25 weight.
+    fn in_field(&self, term: &str, phrasing: bool) -> bool {
+        if phrasing {
+            self.phrasing_df.contains_key(term)
+        } else {
+            self.body_terms.contains(term)
+        }
     }
 
     /// BM25's IDF over phrasings. A term no phrasing uses gets the highest weight, as tantivy
@@ -235,6 +281,57 @@ pub struct Engine {
     vocabulary: Vocabulary,
     /// Per entry: the slots of its phrasing documents (title and questions are contiguous).
     entry_phrasings: Vec<Range<usize>>,
+    stats: Stats,
+}
+
+/// BM25 statistics read once when the engine opens. The index never changes under an engine,
+/// and asking the term dictionary for every query term on every message was a tenth of the
+/// time of a search.
+struct Stats {
+    docs: u64,
+    tokens: HashMap<Field, u64>,
+    doc_freq: HashMap<Term, u64>,
+}
+
+impl Stats {
+    fn read(searcher: &Searcher, fields: &[Field]) -> tantivy::Result<Stats> {
+        let mut stats = Stats {
+            docs: searcher.num_docs(),
+            tokens: HashMap::new(),
+            doc_freq: HashMap::new(),
+        };
+        for &field in fields {
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field)?;
+                *stats.tokens.entry(field).or_default() += inverted.total_num_tokens();
+                let mut stream = inverted.terms().stream()?;
+                while stream.advance() {
+                    let Ok(text) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    *stats
+                        .doc_freq
+                        .entry(Term::from_field_text(field, text))
+                        .or_default() += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(stats)
+    }
+}
+
+impl Bm25StatisticsProvider for Stats {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        Ok(self.tokens.get(&field).copied().unwrap_or(0))
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.docs)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        Ok(self.doc_freq.get(term).copied().unwrap_or(0))
+    }
 }
 
 /// A term of the message as searched: as typed, or repaired from a typo.
@@ -296,11 +393,7 @@ impl Retrieval {
 impl Engine {
     /// Builds the whole index in RAM: for tests, `check` and hot reload.
     pub fn in_ram(faq: &Faq) -> tantivy::Result<Engine> {
-        let (schema, fields) = Fields::schema();
-        let index = Index::create_in_ram(schema);
-        let mut analyzer = analyzer::analyzer();
-        let docs = documents(faq, &mut analyzer);
-        write_documents(&index, fields, &docs, &faq.fingerprint)?;
+        let (index, _, docs, analyzer) = build_in_ram(faq)?;
         Engine::from_index(index, faq, docs, analyzer)
     }
 
@@ -347,6 +440,7 @@ impl Engine {
                 docs.len()
             )));
         }
+        let stats = Stats::read(&searcher, &[fields.phrasing, fields.body])?;
         let synonyms = Synonyms::new(&faq.synonyms, &mut analyzer);
         let vocabulary = Vocabulary::new(&docs, &mut analyzer);
         let mut entry_phrasings = vec![0..0; faq.entries.len()];
@@ -371,6 +465,7 @@ impl Engine {
             segment_slots: Arc::new(segment_slots),
             vocabulary,
             entry_phrasings,
+            stats,
         })
     }
 
@@ -439,14 +534,20 @@ impl Engine {
         out.expansions = self.synonyms.expand(&repaired_seq);
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let fields = [(self.fields.phrasing, 1.0), (self.fields.body, BODY_BOOST)];
+        let fields = [
+            (self.fields.phrasing, 1.0, true),
+            (self.fields.body, BODY_BOOST, false),
+        ];
         for qt in out
             .terms
             .iter()
             .filter(|qt| self.vocabulary.is_known(&qt.term))
             .take(MAX_QUERY_TERMS)
         {
-            for (field, boost) in fields {
+            for (field, boost, phrasing) in fields {
+                if !self.vocabulary.in_field(&qt.term, phrasing) {
+                    continue;
+                }
                 let q = TermQuery::new(
                     Term::from_field_text(field, &qt.term),
                     IndexRecordOption::WithFreqs,
@@ -458,7 +559,7 @@ impl Engine {
             }
         }
         for e in &out.expansions {
-            if !e.terms.iter().all(|t| self.vocabulary.is_known(t)) {
+            if !e.terms.iter().all(|t| self.vocabulary.in_field(t, true)) {
                 continue;
             }
             let typed_weight: f32 = e.matched_terms.iter().map(|t| self.vocabulary.idf(t)).sum();
@@ -468,26 +569,31 @@ impl Engine {
             } else {
                 SYNONYM_BOOST
             };
-            for (field, boost) in fields {
-                let q: Box<dyn Query> = if e.terms.len() == 1 {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &e.terms[0]),
-                        IndexRecordOption::WithFreqs,
-                    ))
-                } else {
-                    Box::new(PhraseQuery::new_with_offset(
-                        e.offsets
-                            .iter()
-                            .zip(&e.terms)
-                            .map(|(&o, t)| (o, Term::from_field_text(field, t)))
-                            .collect(),
-                    ))
-                };
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(q, synonym_boost * boost)),
-                ));
+            // A synonym of words nearly every phrasing has ("leaky gut") can add almost
+            // nothing to a score, but a phrase query costs as much as a handful of terms.
+            // Coverage still counts it: a phrasing saying "intestinal permeability" is covered
+            // by a message saying "leaky gut".
+            if synonym_boost * synonym_weight < MIN_SYNONYM_WEIGHT {
+                continue;
             }
+            // Phrasings only: a synonym helps find the question asked; in the long body text
+            // a phrase query costs more than it adds.
+            let field = self.fields.phrasing;
+            let q: Box<dyn Query> = if e.terms.len() == 1 {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &e.terms[0]),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new_with_offset(
+                    e.offsets
+                        .iter()
+                        .zip(&e.terms)
+                        .map(|(&o, t)| (o, Term::from_field_text(field, t)))
+                        .collect(),
+                ))
+            };
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, synonym_boost))));
         }
         if clauses.is_empty() {
             return out;
@@ -498,12 +604,16 @@ impl Engine {
             segment_slots: Arc::clone(&self.segment_slots),
             entries: self.entry_phrasings.len(),
         };
-        let best = match self.searcher.search(&query, &collector) {
-            Ok(best) => best,
-            // A search over an index we built and validated cannot fail short of I/O trouble
-            // on the mmapped files; answering nothing is the safe reply.
-            Err(_) => return out,
-        };
+        let best =
+            match self
+                .searcher
+                .search_with_statistics_provider(&query, &collector, &self.stats)
+            {
+                Ok(best) => best,
+                // A search over an index we built and validated cannot fail short of I/O trouble
+                // on the mmapped files; answering nothing is the safe reply.
+                Err(_) => return out,
+            };
         let mut ranked: Vec<(usize, collect::EntryBest)> = best
             .into_iter()
             .enumerate()
@@ -511,11 +621,26 @@ impl Engine {
             .collect();
         out.matched_entries = ranked.len();
         ranked.sort_by(|a, b| b.1.score().total_cmp(&a.1.score()).then(a.0.cmp(&b.0)));
-        let present: HashSet<&str> = out.terms.iter().map(|t| t.term.as_str()).collect();
+        let mut present = vec![false; self.vocabulary.weights.len()];
+        for qt in &out.terms {
+            if let Some(id) = self.vocabulary.id(&qt.term) {
+                present[id as usize] = true;
+            }
+        }
+        // Synonyms that cannot occur in any phrasing cannot cover one.
+        let expansions: Vec<Vec<u32>> = out
+            .expansions
+            .iter()
+            .filter_map(|e| e.terms.iter().map(|t| self.vocabulary.id(t)).collect())
+            .collect();
+        let evidence = Evidence {
+            present,
+            expansions,
+        };
         let mut candidates: Vec<Candidate> = ranked
             .into_iter()
             .take(RERANK_ENTRIES)
-            .map(|(entry, best)| self.candidate(entry, &best, &present, &out.expansions))
+            .map(|(entry, best)| self.candidate(entry, &best, &evidence))
             .collect();
         // BM25 alone ties "best diet for leaky gut" with "best probiotic for leaky gut"; the
         // entry whose phrasing the message covers should win, and the margin should show it.
@@ -525,17 +650,11 @@ impl Engine {
         out
     }
 
-    fn candidate(
-        &self,
-        entry: usize,
-        best: &collect::EntryBest,
-        present: &HashSet<&str>,
-        expansions: &[Expansion],
-    ) -> Candidate {
+    fn candidate(&self, entry: usize, best: &collect::EntryBest, evidence: &Evidence) -> Candidate {
         let scored = best.phrasing.map(|(_, slot)| slot as usize);
         let mut chosen: Option<(f32, usize)> = None;
         for slot in self.entry_phrasings[entry].clone() {
-            let (coverage, _, _) = self.coverage(&self.docs[slot], present, expansions);
+            let coverage = self.coverage(slot, evidence, |_, _| {});
             let better = match chosen {
                 None => coverage > 0.0,
                 Some((c, s)) => {
@@ -546,9 +665,17 @@ impl Engine {
                 chosen = Some((coverage, slot));
             }
         }
-        let (coverage, matched, missing) = match chosen {
-            Some((_, slot)) => self.coverage(&self.docs[slot], present, expansions),
-            None => (0.0, Vec::new(), Vec::new()),
+        let (mut matched, mut missing) = (Vec::new(), Vec::new());
+        let coverage = match chosen {
+            Some((_, slot)) => self.coverage(slot, evidence, |term, found| {
+                let term = self.docs[slot].terms[term].clone();
+                if found {
+                    matched.push(term);
+                } else {
+                    missing.push(term);
+                }
+            }),
+            None => 0.0,
         };
         Candidate {
             entry,
@@ -560,34 +687,48 @@ impl Engine {
         }
     }
 
-    /// The weighted share of `doc`'s terms found in the message: typed or repaired terms, and
-    /// synonyms where the phrasing contains the whole synonym.
-    fn coverage(
-        &self,
-        doc: &DocInfo,
-        present: &HashSet<&str>,
-        expansions: &[Expansion],
-    ) -> (f32, Vec<String>, Vec<String>) {
-        let via_synonym: HashSet<&str> = expansions
-            .iter()
-            .filter(|e| synonyms::contains_run(&doc.seq, &e.terms))
-            .flat_map(|e| e.terms.iter().map(String::as_str))
-            .collect();
-        let (mut total, mut found) = (0.0f32, 0.0f32);
-        let (mut matched, mut missing) = (Vec::new(), Vec::new());
-        for term in &doc.terms {
-            let w = self.vocabulary.coverage_weight(term);
-            total += w;
-            if present.contains(term.as_str()) || via_synonym.contains(term.as_str()) {
-                found += w;
-                matched.push(term.clone());
-            } else {
-                missing.push(term.clone());
+    /// The weighted share of the phrasing in `slot` found in the message: typed or repaired
+    /// terms, and synonyms where the phrasing contains the whole synonym. `each` sees every
+    /// term (its index in `DocInfo::terms`) and whether it was found.
+    fn coverage(&self, slot: usize, evidence: &Evidence, mut each: impl FnMut(usize, bool)) -> f32 {
+        let (ids, seq) = &self.vocabulary.doc_ids[slot];
+        let mut via_synonym: Vec<u32> = Vec::new();
+        for run in &evidence.expansions {
+            if seq.len() >= run.len() && seq.windows(run.len()).any(|w| w == run.as_slice()) {
+                via_synonym.extend_from_slice(run);
             }
         }
-        let coverage = if total > 0.0 { found / total } else { 0.0 };
-        (coverage, matched, missing)
+        let (mut total, mut found) = (0.0f32, 0.0f32);
+        for (i, &id) in ids.iter().enumerate() {
+            let w = self.vocabulary.weights[id as usize];
+            total += w;
+            let hit = evidence.present[id as usize] || via_synonym.contains(&id);
+            if hit {
+                found += w;
+            }
+            each(i, hit);
+        }
+        if total > 0.0 { found / total } else { 0.0 }
     }
+}
+
+/// What the message offers to cover a phrasing with, by vocabulary id.
+struct Evidence {
+    present: Vec<bool>,
+    expansions: Vec<Vec<u32>>,
+}
+
+/// The index for `faq`, built in RAM, with the documents and analyzer it was built with.
+/// The `RamDirectory` is returned too: it hands out files with their footers, as they must be
+/// written to disk.
+fn build_in_ram(faq: &Faq) -> tantivy::Result<(Index, RamDirectory, Vec<DocInfo>, TextAnalyzer)> {
+    let (schema, fields) = Fields::schema();
+    let ram = RamDirectory::create();
+    let index = Index::create(ram.clone(), schema, IndexSettings::default())?;
+    let mut analyzer = analyzer::analyzer();
+    let docs = documents(faq, &mut analyzer);
+    write_documents(&index, fields, &docs, &faq.fingerprint)?;
+    Ok((index, ram, docs, analyzer))
 }
 
 fn write_documents(

@@ -9,13 +9,16 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use tantivy::Index;
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::{Directory, MmapDirectory};
 
 use crate::faq::Faq;
 
-use super::{Engine, Fields, analyzer, documents, write_documents};
+use super::{Engine, analyzer, build_in_ram, documents};
 
 const GENERATION_PREFIX: &str = "faq-";
+/// tantivy's commit point and its list of managed files: not managed files themselves.
+const META_FILE: &str = "meta.json";
+const MANAGED_FILE: &str = ".managed.json";
 const BUILD_PREFIX: &str = ".build-";
 const TRASH_PREFIX: &str = ".trash-";
 /// A `.build-*` folder this old belongs to a process that died mid-build.
@@ -116,20 +119,17 @@ pub fn open_or_build(
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos())
     ));
-    if let Err(e) = build_in(faq, &build) {
-        let _ = std::fs::remove_dir_all(&build);
-        return Err(IndexError(format!(
-            "cannot build the index in {}: {e}; check the folder is writable or pass another with --index",
-            build.display()
-        )));
-    }
+    let engine = match build_in(faq, &build) {
+        Ok(engine) => engine,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&build);
+            return Err(IndexError(format!(
+                "cannot build the index in {}: {e}; check the folder is writable or pass another with --index",
+                build.display()
+            )));
+        }
+    };
     install(&build, &target, dir)?;
-    let engine = open_existing(faq, &target).map_err(|e| {
-        IndexError(format!(
-            "the index just built in {} cannot be opened: {e}; delete the folder and retry",
-            target.display()
-        ))
-    })?;
     remove_leftovers(dir, &target);
     let report = IndexReport {
         action: IndexAction::Built { reason },
@@ -141,18 +141,23 @@ pub fn open_or_build(
     Ok((engine, report))
 }
 
-fn build_in(faq: &Faq, path: &Path) -> tantivy::Result<()> {
+/// Builds the index in RAM and writes its files to `path`; serves from the RAM copy.
+///
+/// The files are written without fsync: a crash can leave a generation folder with truncated
+/// files, but every open checks the files' checksums and the commit's fingerprint and rebuilds
+/// on any mismatch, so a damaged index is never used. Skipping fsync keeps a rebuild within a
+/// few tens of milliseconds.
+fn build_in(faq: &Faq, path: &Path) -> tantivy::Result<Engine> {
     std::fs::create_dir(path)?;
-    let (schema, fields) = Fields::schema();
-    let index = Index::create_in_dir(path, schema)?;
-    let docs = documents(faq, &mut analyzer::analyzer());
-    write_documents(&index, fields, &docs, &faq.fingerprint)?;
-    // The writer has fsynced its files and meta.json; syncing the folder makes the entries
-    // durable before the rename publishes them.
-    if let Ok(d) = std::fs::File::open(path) {
-        let _ = d.sync_all();
+    let (index, ram, docs, analyzer) = build_in_ram(faq)?;
+    let mut files: Vec<PathBuf> = index.directory().list_managed_files().into_iter().collect();
+    files.push(PathBuf::from(META_FILE));
+    files.push(PathBuf::from(MANAGED_FILE));
+    for file in files {
+        let bytes = ram.open_read(&file)?.read_bytes()?;
+        std::fs::write(path.join(&file), bytes.as_slice())?;
     }
-    Ok(())
+    Engine::from_index(index, faq, docs, analyzer)
 }
 
 /// Renames the finished build into place. A folder already at `target` is either corrupt (we

@@ -3,6 +3,8 @@
 //! query time (not index time) keeps the index stats honest and lets moderators edit the list
 //! without touching phrasings.
 
+use std::collections::HashMap;
+
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::faq::SynonymGroup;
@@ -23,6 +25,8 @@ struct Group {
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     groups: Vec<Group>,
+    /// Term -> groups with a synonym using it, so a message only tries the groups it could fire.
+    by_word: HashMap<String, Vec<usize>>,
 }
 
 /// A synonym that fired: `matched` was found in the message, so `via` is searched too. A
@@ -40,7 +44,7 @@ pub struct Expansion {
 
 impl Synonyms {
     pub fn new(groups: &[SynonymGroup], analyzer: &mut TextAnalyzer) -> Synonyms {
-        let groups = groups
+        let groups: Vec<Group> = groups
             .iter()
             .map(|g| {
                 let mut group = Group {
@@ -65,14 +69,31 @@ impl Synonyms {
                 group
             })
             .collect();
-        Synonyms { groups }
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (g, group) in groups.iter().enumerate() {
+            for term in group.terms.iter().flatten() {
+                let list = by_word.entry(term.clone()).or_default();
+                if list.last() != Some(&g) {
+                    list.push(g);
+                }
+            }
+        }
+        Synonyms { groups, by_word }
     }
 
     /// The expansions `message_terms` (analyzed, in order) trigger. A multi-word synonym
     /// matches only as a contiguous run of terms, so "gut ... leaky" does not fire "leaky gut".
     pub fn expand(&self, message_terms: &[String]) -> Vec<Expansion> {
         let mut out = Vec::new();
-        for group in &self.groups {
+        let mut candidates: Vec<usize> = message_terms
+            .iter()
+            .filter_map(|t| self.by_word.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for group in candidates.into_iter().map(|g| &self.groups[g]) {
             let Some(hit) = group
                 .terms
                 .iter()

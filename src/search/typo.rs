@@ -13,7 +13,7 @@ pub const MIN_REPAIR_CHARS: usize = 5;
 pub const TWO_EDITS_FROM_CHARS: usize = 9;
 /// Each repair walks the term dictionary; a long off-topic message can have dozens of unknown
 /// words, and repairing the first few is enough for the short questions typos matter in.
-pub const MAX_REPAIRS_PER_MESSAGE: usize = 4;
+pub const MAX_REPAIRS_PER_MESSAGE: usize = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repair {
