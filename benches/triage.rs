@@ -1,9 +1,10 @@
 //! Red-flag scan throughput on the real `faq/` rules. Run: `cargo bench --bench triage`.
 //!
 //! Triage runs on every message in every scanned channel, before retrieval, so its cost is
-//! paid even when nobody asked the bot anything. Three inputs: a typical short message, a
-//! long story (a few hundred words, several sentences, negations and durations), and the
-//! longest input the cleaner lets through (`MAX_INPUT_CHARS`).
+//! paid even when nobody asked the bot anything. Four inputs: a short message with no alarm
+//! word (the common case), a typical short alarm, a long story (several sentences with
+//! negations, durations and a relative's illness), and the longest input the cleaner lets
+//! through (`MAX_INPUT_CHARS`).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -13,6 +14,9 @@ use criterion::{Criterion, Throughput};
 use gutcheck::faq::Faq;
 use gutcheck::text::clean::{MAX_INPUT_CHARS, clean};
 use gutcheck::triage::Triage;
+
+/// Most messages in a scanned channel mention no alarm symptom at all.
+const BENIGN: &str = "does taking ibuprofen every day make my gut leaky?";
 
 const TYPICAL: &str = "there's been blood in my stool for a week, is this my leaky gut?";
 
@@ -41,6 +45,7 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     let mut group = c.benchmark_group("triage_scan");
     for (name, text) in [
+        ("benign", BENIGN),
         ("typical", TYPICAL),
         ("long", LONG),
         ("max_input", longest.as_str()),

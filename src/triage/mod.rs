@@ -1,20 +1,31 @@
 //! Red-flag triage: does this message describe an alarm symptom of the writer's own, now?
 //! (DESIGN.md section 4.)
 //!
-//! Matching a phrase is the easy half. The other half is the context around it, after
-//! NegEx/ConText (Chapman et al. 2001; Harkema et al. 2009), with the cue lists kept as data in
-//! `faq/context.toml`:
+//! Matching a phrase is the easy half (`pattern`, rules in `faq/redflags.toml`). The other
+//! half is the context around it, after NegEx/ConText (Chapman et al. 2001; Harkema et al.
+//! 2009), with the cue lists kept as data in `faq/context.toml`. A trigger is set aside when
+//! it is:
 //!
 //! - negated ("no blood in my stool"): a negation cue before the trigger, within
-//!   `NEGATION_WINDOW` words and no terminator ("but", "except") in between, or a post cue
-//!   just after it ("... went away"). Pseudo-negations ("not only", "can't stop") do not negate.
-//! - hypothetical ("what if I had ...") or a general question ("can leaky gut cause weight
-//!   loss?" with no first-person word): information, not an alarm.
-//! - historical ("years ago", "as a kid") with nothing marking it as current ("still",
-//!   "since", "again"): a past, resolved event raises no alarm. The writer is describing their
-//!   history, and a warning would be noise; a current symptom needs one current word.
-//! - someone else's ("my mum has blood in her stool"): only family-history rules fire on
-//!   other people, and only on blood relatives.
+//!   `NEGATION_WINDOW` words and no terminator ("but", "except") in between; a post cue just
+//!   after it ("... went away"); or a checklist question answered "no" in the next sentence.
+//!   Pseudo-negations ("not only", "can't stop", "for no reason") do not negate.
+//! - hypothetical ("what if I had ...", "should I worry if ..."), or general talk with no
+//!   first-person word ("can leaky gut cause weight loss?", "red flags include ..."): that
+//!   asks for information, which retrieval answers; it is not an alarm.
+//! - historical ("years ago", "as a kid") with nothing in the same clause marking it current
+//!   ("still", "since", "again", "started"): a clearly past event raises no alarm. DESIGN.md
+//!   calls history "lower priority"; for a chat bot the useful reading is that a resolved
+//!   event is the writer's history, not news, while any current word brings the alarm back.
+//! - someone else's: the nearest person named before the trigger decides ("my friend has
+//!   blood in her stool" is the friend's; "my mum has Crohn's and my stool is black" ends
+//!   with the writer's). Only family-history rules fire on other people, and only on blood
+//!   relatives.
+//! - explained by the message itself ("trying to lose weight", "iron tablets"), or missing
+//!   what the rule requires (a duration of weeks, "every day", a stomach word).
+//!
+//! A rule can escalate to a higher tier when its sentence or the next says it is worse
+//! ("a lot of blood", "dizzy"). Each rule fires once per message, at the highest tier found.
 //!
 //! Everything set aside is reported in `Scan::set_aside`, so tests and `why`-style tools can
 //! show what was seen and why it did not alarm; `Reply::red_flags` holds real alarms only.
@@ -397,8 +408,8 @@ struct Context<'a> {
     answered_no: bool,
     historical: Vec<Match>,
     current: Vec<Match>,
-    /// (start, end, who), sorted by start; family before other person before first person
-    /// where they overlap ("my mum" is not the writer's "my").
+    /// (start, end, who), sorted by start. Where cues overlap the longest wins ("my mum" is
+    /// not the writer's "my", "anyone else" is not "anyone").
     subjects: Vec<(usize, usize, Who)>,
     durations: Vec<duration::Duration>,
 }

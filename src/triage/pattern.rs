@@ -10,11 +10,14 @@
 //! - `[my|the]` an optional word;
 //! - `..` up to 3 words of anything, `..1` to `..6` up to that many.
 //!
+//! In `faq/redflags.toml`, `@name` stands for a `[words]` list; the loader expands it before
+//! a pattern reaches this parser (`faq::redflags::expand_words`).
+//!
 //! Words of 7 letters or more also match one typo away ("diarhoea", "stomache"), because
 //! people type symptoms in a hurry; shorter words must match exactly, where one letter
 //! changes the meaning (weight/height).
 
-use super::words::{Word, normalize_word};
+use super::words::{Word, normalize_word, word_hash};
 
 const DEFAULT_GAP: u8 = 3;
 const MAX_GAP: u8 = 6;
@@ -34,12 +37,12 @@ enum Elem {
 
 /// The words one position accepts, split by how they match: a word list expanded from
 /// `[words]` can hold dozens of choices, and every position of every message is tested
-/// against them, so exact words are binary-searched and only the long ones are compared
-/// for typos.
+/// against them, so exact words are found by hash and only the long ones are compared for
+/// typos.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Choice {
-    /// Sorted.
-    exact: Vec<String>,
+    /// (hash, word), sorted by hash: a message word is looked up by the number it carries.
+    exact: Vec<(u64, String)>,
     prefixes: Vec<String>,
     /// The exact words long enough to also match one typo away.
     fuzzy: Vec<String>,
@@ -47,22 +50,24 @@ struct Choice {
 
 impl Choice {
     fn new(alts: Vec<(String, bool)>) -> Choice {
-        let mut exact = Vec::new();
+        let mut words = Vec::new();
         let mut prefixes = Vec::new();
         for (text, prefix) in alts {
             if prefix {
                 prefixes.push(text);
             } else {
-                exact.push(text);
+                words.push(text);
             }
         }
-        exact.sort();
-        exact.dedup();
-        let fuzzy = exact
+        words.sort();
+        words.dedup();
+        let fuzzy = words
             .iter()
             .filter(|t| t.len() >= MIN_FUZZY)
             .cloned()
             .collect();
+        let mut exact: Vec<(u64, String)> = words.into_iter().map(|w| (word_hash(&w), w)).collect();
+        exact.sort();
         Choice {
             exact,
             prefixes,
@@ -70,12 +75,17 @@ impl Choice {
         }
     }
 
-    fn matches(&self, word: &str) -> bool {
-        self.exact
-            .binary_search_by(|e| e.as_str().cmp(word))
-            .is_ok()
-            || self.prefixes.iter().any(|p| word.starts_with(p.as_str()))
-            || self.fuzzy.iter().any(|f| within_one_edit(f, word))
+    fn matches(&self, word: &Word) -> bool {
+        let from = self.exact.partition_point(|(h, _)| *h < word.hash);
+        self.exact[from..]
+            .iter()
+            .take_while(|(h, _)| *h == word.hash)
+            .any(|(_, w)| *w == word.norm)
+            || self
+                .prefixes
+                .iter()
+                .any(|p| word.norm.starts_with(p.as_str()))
+            || self.fuzzy.iter().any(|f| within_one_edit(f, &word.norm))
     }
 }
 
@@ -239,7 +249,7 @@ impl Pattern {
             }
             Elem::Word { choice, optional } => {
                 if let Some(w) = words.get(i)
-                    && choice.matches(&w.norm)
+                    && choice.matches(w)
                 {
                     literals.push(i);
                     if let Some(end) = self.match_at(k + 1, words, i + 1, literals) {

@@ -8,6 +8,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub norm: String,
+    /// `word_hash(&norm)`, computed once so every pattern can look the word up by number.
+    pub hash: u64,
     pub start: usize,
     pub end: usize,
     /// A comma (or colon, dash) followed the word: "No, there's blood" reads differently from
@@ -38,8 +40,10 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
 
     fn flush(word: &mut String, start: usize, end: usize, sentence: &mut Sentence) {
         if !word.is_empty() {
+            let norm = std::mem::take(word);
             sentence.words.push(Word {
-                norm: std::mem::take(word),
+                hash: word_hash(&norm),
+                norm,
                 start,
                 end,
                 pause_after: false,
@@ -91,6 +95,17 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     flush(&mut word, word_start, text.len(), &mut current);
     end_sentence(&mut current, &mut out, false);
     out
+}
+
+/// FNV-1a: tiny and fast for short words. Patterns compare these numbers first, because a
+/// message is tested against hundreds of word choices (see benches/triage.rs).
+pub fn word_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in word.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
 }
 
 /// The normal form of one word as a moderator writes it in a pattern: the same folding as
