@@ -37,6 +37,8 @@ pub mod duration;
 pub mod pattern;
 pub mod words;
 
+use std::cmp::Reverse;
+
 use serde::Serialize;
 
 use crate::faq::{ContextFile, Faq, RedFlagRule, Subject, Tier};
@@ -455,7 +457,8 @@ impl<'a> Context<'a> {
             v
         };
         // Longest cue first ("anyone else" over "anyone", "my mum" over "my"), then family
-        // over other person over first person.
+        // over other person over first person, then the later one ("a relative of mine" is
+        // read as "relative of mine", not "a relative" followed by the writer's "mine").
         let mut candidates: Vec<(usize, usize, Who, u8)> = Vec::new();
         for (list, who, rank) in [
             (&cues.family, Who::Family, 0),
@@ -464,7 +467,7 @@ impl<'a> Context<'a> {
         ] {
             candidates.extend(find(list, ws).iter().map(|m| (m.start, m.end, who, rank)));
         }
-        candidates.sort_by_key(|&(s, e, _, rank)| (std::cmp::Reverse(e - s), rank, s));
+        candidates.sort_by_key(|&(s, e, _, rank)| (Reverse(e - s), rank, Reverse(e)));
         let mut subjects: Vec<(usize, usize, Who)> = Vec::new();
         for (start, end, who, _) in candidates {
             if !subjects.iter().any(|&(s, e, _)| s < end && start < e) {
