@@ -9,7 +9,7 @@ use std::path::Path;
 use gutcheck::faq::Faq;
 use gutcheck::respond::Gutcheck;
 use gutcheck::search::Thresholds;
-use gutcheck::search::eval::{self, Report};
+use gutcheck::search::eval::{self, Report, Verdict};
 
 const MIN_PRECISION: f64 = 0.95;
 const MIN_ANSWERED_IN_SCOPE: f64 = 0.85;
@@ -21,6 +21,14 @@ fn root() -> &'static Path {
 fn gutcheck() -> Gutcheck {
     let faq = Faq::load(&root().join("faq")).unwrap_or_else(|d| panic!("the FAQ must load:\n{d}"));
     Gutcheck::from_faq(faq).unwrap()
+}
+
+fn verdict(g: &Gutcheck, message: &str, thresholds: &Thresholds) -> Verdict {
+    let reply = g.respond_with(message, thresholds);
+    (
+        reply.answer.map(|a| a.id),
+        reply.suggestions.into_iter().map(|s| s.id).collect(),
+    )
 }
 
 fn cases() -> Vec<eval::Case> {
@@ -80,7 +88,7 @@ fn messages_are_not_copies_of_the_entries_own_phrasings() {
 #[test]
 fn precision_and_answered_share_meet_the_targets() {
     let g = gutcheck();
-    let report = Report::run(&cases(), |m| g.respond(m).answer.map(|a| a.id));
+    let report = Report::run(&cases(), |m| verdict(&g, m, &Thresholds::ASKED));
     println!("{}", report.summary());
     print!("{}", report.misses());
     assert!(
@@ -101,10 +109,8 @@ fn precision_and_answered_share_meet_the_targets() {
 fn passive_thresholds_answer_a_subset_and_nothing_out_of_scope() {
     let g = gutcheck();
     let cases = cases();
-    let asked = Report::run(&cases, |m| g.respond(m).answer.map(|a| a.id));
-    let passive = Report::run(&cases, |m| {
-        g.respond_with(m, &Thresholds::PASSIVE).answer.map(|a| a.id)
-    });
+    let asked = Report::run(&cases, |m| verdict(&g, m, &Thresholds::ASKED));
+    let passive = Report::run(&cases, |m| verdict(&g, m, &Thresholds::PASSIVE));
     println!("passive:\n{}", passive.summary());
     // Same retrieval, stricter thresholds: every passive answer is also an asked answer.
     for (p, a) in passive.outcomes.iter().zip(&asked.outcomes) {
@@ -190,4 +196,19 @@ fn answers_cite_sources_in_order_of_first_use() {
         assert!(answer.text.contains(&format!("[{}] {}", c.n, c.title)));
     }
     assert!(answer.text.contains(&answer.summary));
+}
+
+#[test]
+fn one_engine_serves_many_threads_with_identical_replies() {
+    let g = std::sync::Arc::new(gutcheck());
+    let expected = g.respond("do probiotics help leaky gut");
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let g = std::sync::Arc::clone(&g);
+            std::thread::spawn(move || g.respond("do probiotics help leaky gut"))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), expected);
+    }
 }

@@ -57,10 +57,7 @@ fn stream(gutcheck: &Gutcheck, thresholds: &Thresholds, json: bool) -> std::io::
     let flush_each = stdout.is_terminal();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut buf = Vec::with_capacity(1024);
-    loop {
-        let Some(too_long) = read_line(&mut input, &mut buf, MAX_LINE_BYTES)? else {
-            break;
-        };
+    while let Some(too_long) = read_line(&mut input, &mut buf, MAX_LINE_BYTES)? {
         let line = match (too_long, std::str::from_utf8(&buf)) {
             (true, _) => Err(format!(
                 "line is longer than {MAX_LINE_BYTES} bytes: split it, or send one message per line"

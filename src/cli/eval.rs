@@ -37,7 +37,11 @@ pub fn run(cli: &Cli, args: &EvalArgs) -> Result<ExitCode, String> {
         gutcheck.thresholds
     };
     let report = eval::Report::run(&cases, |m| {
-        gutcheck.respond_with(m, &thresholds).answer.map(|a| a.id)
+        let reply = gutcheck.respond_with(m, &thresholds);
+        (
+            reply.answer.map(|a| a.id),
+            reply.suggestions.into_iter().map(|s| s.id).collect(),
+        )
     });
     println!("{}", report.summary());
     if args.misses {

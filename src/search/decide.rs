@@ -23,11 +23,13 @@ impl Thresholds {
     /// `tests/eval/retrieval.tsv`: precision plateaus (99%) from coverage 0.70 up and for any
     /// margin from 0.05 to 0.25, while coverage 0.65 lets wrong answers in. 0.70 is the lowest
     /// coverage on the plateau; the margin sits mid-plateau, near Rasa's ambiguity gap of 0.1.
+    /// Suggestions at coverage 0.5 still hold the right entry for 15 of the 16 in-scope messages
+    /// left unanswered, and go to 7 of 70 out-of-scope ones (30 at 0.4).
     pub const ASKED: Thresholds = Thresholds {
         min_coverage: 0.70,
         min_margin: 0.10,
-        suggest_coverage: 0.40,
-        suggest_score_ratio: 0.6,
+        suggest_coverage: 0.50,
+        suggest_score_ratio: 0.5,
     };
 
     /// Messages nobody addressed to the bot (passive answers in a help channel): speaking
@@ -121,6 +123,7 @@ mod tests {
 
     #[test]
     fn a_close_call_suggests_instead_of_answering() {
+        // 4 covers too little of its phrasing, 5 scores too far below the best.
         let r = retrieval(&[(7, 10.0, 0.9), (3, 9.5, 0.8), (4, 9.0, 0.2), (5, 2.0, 0.9)]);
         assert_eq!(
             decide(&r, &Thresholds::ASKED),
@@ -130,7 +133,7 @@ mod tests {
 
     #[test]
     fn low_coverage_abstains_even_with_a_big_margin() {
-        let r = retrieval(&[(7, 10.0, 0.5), (3, 2.0, 0.1)]);
+        let r = retrieval(&[(7, 10.0, 0.6), (3, 2.0, 0.1)]);
         assert_eq!(decide(&r, &Thresholds::ASKED), Decision::Suggest(vec![7]));
         let r = retrieval(&[(7, 10.0, 0.2)]);
         assert_eq!(decide(&r, &Thresholds::ASKED), Decision::Nothing);

@@ -48,7 +48,12 @@ pub fn load(path: &Path) -> Result<Vec<Case>, String> {
 pub struct Outcome {
     pub case: Case,
     pub answered: Option<String>,
+    /// "Did you mean" entries offered instead of an answer.
+    pub suggested: Vec<String>,
 }
+
+/// What a reply did with one message: the entry answered, and the entries suggested.
+pub type Verdict = (Option<String>, Vec<String>);
 
 impl Outcome {
     pub fn is_wrong_answer(&self) -> bool {
@@ -62,13 +67,17 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn run(cases: &[Case], answer: impl Fn(&str) -> Option<String>) -> Report {
+    pub fn run(cases: &[Case], reply: impl Fn(&str) -> Verdict) -> Report {
         Report {
             outcomes: cases
                 .iter()
-                .map(|c| Outcome {
-                    case: c.clone(),
-                    answered: answer(&c.message),
+                .map(|c| {
+                    let (answered, suggested) = reply(&c.message);
+                    Outcome {
+                        case: c.clone(),
+                        answered,
+                        suggested,
+                    }
                 })
                 .collect(),
         }
@@ -126,11 +135,33 @@ impl Report {
     }
 
     pub fn summary(&self) -> String {
+        let unanswered: Vec<&Outcome> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.case.expected.is_some() && o.answered.is_none())
+            .collect();
+        let suggested_right = unanswered
+            .iter()
+            .filter(|o| {
+                o.case
+                    .expected
+                    .as_ref()
+                    .is_some_and(|e| o.suggested.contains(e))
+            })
+            .count();
+        let out_of_scope = self.outcomes.iter().filter(|o| o.case.expected.is_none());
+        let out_of_scope_abstained = out_of_scope
+            .clone()
+            .filter(|o| o.answered.is_none())
+            .count();
+        let out_of_scope_suggested = out_of_scope.filter(|o| !o.suggested.is_empty()).count();
         format!(
             "{} messages ({} in scope, {} out of scope)\n\
              precision of answers:      {:.1}% ({} of {} answers right)\n\
-             in-scope answered:         {:.1}%\n\
-             out-of-scope abstained:    {:.1}%",
+             in-scope answered:         {:.1}% ({} of {})\n\
+             out-of-scope abstained:    {:.1}% ({} of {})\n\
+             unanswered in-scope messages with the right entry suggested: {} of {}\n\
+             out-of-scope messages given suggestions: {} of {}",
             self.outcomes.len(),
             self.in_scope(),
             self.out_of_scope(),
@@ -138,7 +169,15 @@ impl Report {
             self.correct(),
             self.answered(),
             self.answered_in_scope() * 100.0,
+            self.in_scope() - unanswered.len(),
+            self.in_scope(),
             self.out_of_scope_abstained() * 100.0,
+            out_of_scope_abstained,
+            self.out_of_scope(),
+            suggested_right,
+            unanswered.len(),
+            out_of_scope_suggested,
+            self.out_of_scope(),
         )
     }
 
@@ -160,9 +199,14 @@ impl Report {
             .iter()
             .filter(|o| o.case.expected.is_some() && o.answered.is_none())
         {
+            let suggested = if o.suggested.is_empty() {
+                "nothing".to_string()
+            } else {
+                o.suggested.join(", ")
+            };
             let _ = writeln!(
                 t,
-                "line {}: abstained (expected {}): {}",
+                "line {}: abstained (expected {}; suggested {suggested}): {}",
                 o.case.line,
                 o.case.expected.as_deref().unwrap_or("-"),
                 o.case.message
@@ -187,10 +231,10 @@ mod tests {
         assert_eq!(parse("-\t> a\\nb").unwrap()[0].message, "> a\nb");
         assert_eq!(cases[1].expected, None);
         let r = Report::run(&cases, |m| match m {
-            "zinc ok?" => Some("zinc".into()),
-            "hello" => Some("zinc".into()),
-            _ => None,
+            "zinc ok?" | "hello" => (Some("zinc".into()), Vec::new()),
+            _ => (None, vec!["zinc".into()]),
         });
+        assert!(r.summary().contains("right entry suggested: 1 of 1"));
         assert_eq!((r.answered(), r.correct()), (2, 1));
         assert!((r.precision() - 0.5).abs() < 1e-9);
         assert!((r.answered_in_scope() - 0.5).abs() < 1e-9);
