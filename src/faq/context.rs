@@ -39,6 +39,10 @@ pub struct ContextFile {
     /// include ...", "can leaky gut cause ..."), again only without a first-person word.
     #[serde(default)]
     pub general: Vec<String>,
+    /// Openings of a sentence that make the question before it the writer's own ("I have
+    /// it", "mine has", "me too").
+    #[serde(default)]
+    pub owned: Vec<String>,
     /// "years ago", "as a kid": a past, resolved event.
     #[serde(default)]
     pub historical: Vec<String>,
@@ -59,7 +63,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 14] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 15] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -69,6 +73,7 @@ impl ContextFile {
             ("pseudo_hypothetical", &self.pseudo_hypothetical),
             ("general_question", &self.general_question),
             ("general", &self.general),
+            ("owned", &self.owned),
             ("historical", &self.historical),
             ("current", &self.current),
             ("first_person", &self.first_person),

@@ -136,6 +136,7 @@ struct Cues {
     pseudo_hypothetical: Vec<Pattern>,
     general_question: Vec<Pattern>,
     general: Vec<Pattern>,
+    owned: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
     first_person: Vec<Pattern>,
@@ -170,6 +171,7 @@ impl Triage {
             pseudo_hypothetical: compile(&c.pseudo_hypothetical, "pseudo_hypothetical cue")?,
             general_question: compile(&c.general_question, "general_question cue")?,
             general: compile(&c.general, "general cue")?,
+            owned: compile(&c.owned, "owned cue")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
             first_person: compile(&c.first_person, "first_person cue")?,
@@ -252,10 +254,18 @@ impl Triage {
             .iter()
             .map(|s| Context::new(s, &self.cues))
             .collect();
-        // A checklist answered in chat: "blood in stool? no. weight loss? nope".
         for i in 1..contexts.len() {
+            // A checklist answered in chat: "blood in stool? no. weight loss? nope".
             if contexts[i - 1].sentence.question && contexts[i].is_bare_negation() {
                 contexts[i - 1].answered_no = true;
+            }
+            // A general question the writer then owns: "is blood in stool normal? I have it".
+            if self.cues.owned.iter().any(|p| {
+                p.find_all(&contexts[i].sentence.words)
+                    .iter()
+                    .any(|m| m.start == 0)
+            }) {
+                contexts[i - 1].owned_after = true;
             }
         }
         let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
@@ -333,10 +343,10 @@ impl Triage {
         if ctx.negated(m) {
             return Some(Reason::Negated);
         }
-        if ctx.hypothetical(m) {
+        if !ctx.owned_after && ctx.hypothetical(m) {
             return Some(Reason::Hypothetical);
         }
-        if ctx.general_question || ctx.general_before(m) {
+        if !ctx.owned_after && (ctx.general_question || ctx.general_before(m)) {
             return Some(Reason::GeneralQuestion);
         }
         match rule.subject {
@@ -408,6 +418,8 @@ struct Context<'a> {
     general: Vec<Match>,
     /// The sentence is a question and the next one only says "no".
     answered_no: bool,
+    /// The next sentence says the writer has what this one asked about in general.
+    owned_after: bool,
     historical: Vec<Match>,
     current: Vec<Match>,
     /// (start, end, who), sorted by start. Where cues overlap the longest wins ("my mum" is
@@ -497,6 +509,7 @@ impl<'a> Context<'a> {
             general_question,
             general,
             answered_no: false,
+            owned_after: false,
             historical: find(&cues.historical, ws),
             current: find(&cues.current, ws),
             subjects,
@@ -560,11 +573,16 @@ impl<'a> Context<'a> {
             })
     }
 
+    /// A hypothetical's scope also ends at a comma: "if I eat gluten, I get blood in my stool"
+    /// reports what happens, while "if you see blood in your stool, see a doctor" does not.
     fn hypothetical(&self, m: &Match) -> bool {
+        let ws = &self.sentence.words;
         self.hypothetical.iter().any(|c| {
+            let to = m.start.max(c.end);
             c.end <= m.last_literal()
                 && Self::cue_outside(c, m)
-                && !self.terminated(c.end, m.start.max(c.end), false)
+                && !self.terminated(c.end, to, false)
+                && !ws[c.end - 1..to].iter().any(|w| w.pause_after)
         })
     }
 

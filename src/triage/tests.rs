@@ -28,6 +28,7 @@ fn context() -> ContextFile {
         pseudo_hypothetical: strings(&["wondering if"]),
         general_question: strings(&["can", "does", "is"]),
         general: strings(&["red flags"]),
+        owned: strings(&["i have it", "mine"]),
         historical: strings(&["years ago", "as a kid"]),
         current: strings(&["since", "still", "again"]),
         first_person: strings(&["i", "ive", "im", "my", "me"]),
@@ -178,6 +179,14 @@ fn hypotheticals_and_general_questions_inform_instead() {
     );
     // The report comes before the "if": it stands.
     assert_eq!(ids("blood in my stool, what if it is serious"), ["blood"]);
+    // A comma ends the conditional: what follows it is reported.
+    assert_eq!(ids("if I eat gluten, I get blood in my stool"), ["blood"]);
+    assert!(ids("if you see blood in your stool, see a doctor").is_empty());
+    // A general question the next sentence owns is a report.
+    assert_eq!(
+        ids("can leaky gut cause blood in stool? I have it"),
+        ["blood"]
+    );
 }
 
 #[test]
