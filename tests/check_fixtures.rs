@@ -129,16 +129,22 @@ fn every_broken_fixture_reports_exact_positions() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn check_command_exits_non_zero_with_a_summary_on_errors() {
-    let dir = materialize(&fixtures().join("cases/unknown-source"));
+/// Runs the real binary's `check` on a materialized case: (exit code, stdout, the folder).
+fn run_check(case: &str) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = materialize(&fixtures().join("cases").join(case));
     let out = Command::new(env!("CARGO_BIN_EXE_gutcheck"))
         .args(["check", "--today", "2026-11-21"])
         .arg(dir.path())
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code(), stdout, dir)
+}
+
+#[test]
+fn check_command_exits_non_zero_with_a_summary_on_errors() {
+    let (code, stdout, dir) = run_check("unknown-source");
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(
         stdout.contains("entries/nsaids.toml:21:30: error: unknown source id `camileri-2019`"),
         "{stdout}"
@@ -154,14 +160,8 @@ fn check_command_exits_non_zero_with_a_summary_on_errors() {
 
 #[test]
 fn check_command_passes_warnings_with_exit_zero() {
-    let dir = materialize(&fixtures().join("cases/stale-review"));
-    let out = Command::new(env!("CARGO_BIN_EXE_gutcheck"))
-        .args(["check", "--today", "2026-11-21"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let (code, stdout, _dir) = run_check("stale-review");
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(
         stdout.contains(": warning: last reviewed 2024-01-15"),
         "{stdout}"

@@ -229,7 +229,9 @@ impl Faq {
 }
 
 fn parse_into<T: serde::de::DeserializeOwned>(toml: &TomlFile, out: &mut Diagnostics) -> Option<T> {
-    toml.parse::<T>().map_err(|ds| ds.into_iter().for_each(|d| out.push(d))).ok()
+    toml.parse::<T>()
+        .map_err(|ds| ds.into_iter().for_each(|d| out.push(d)))
+        .ok()
 }
 
 fn load_entries(
@@ -308,14 +310,7 @@ fn check_phrasings_across_entries(entries: &[Entry], files: &[TomlFile], out: &m
     let mut owner: HashMap<String, &str> = HashMap::new();
     for (entry, toml) in entries.iter().zip(files) {
         let mut own = HashSet::new();
-        let keyed = std::iter::once(("title".to_string(), &entry.title)).chain(
-            entry
-                .questions
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (format!("questions[{i}]"), q)),
-        );
-        for (key, text) in keyed {
+        for (key, text) in entry.keyed_phrasings() {
             let norm = validate::normalize_phrasing(text);
             if norm.is_empty() || !own.insert(norm.clone()) {
                 continue; // duplicates inside one entry are reported by check_entry

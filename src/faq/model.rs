@@ -94,6 +94,17 @@ impl Entry {
     pub fn phrasings(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.title.as_str()).chain(self.questions.iter().map(String::as_str))
     }
+
+    /// The phrasings with the key path each was written at (`title`, `questions[3]`), for
+    /// diagnostics that point at one of them.
+    pub fn keyed_phrasings(&self) -> impl Iterator<Item = (String, &str)> {
+        std::iter::once(("title".to_string(), self.title.as_str())).chain(
+            self.questions
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (format!("questions[{i}]"), q.as_str())),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -126,13 +126,7 @@ pub fn check_entry(
         );
     }
     let mut seen = HashMap::new();
-    for (key, text) in std::iter::once(("title".to_string(), &entry.title)).chain(
-        entry
-            .questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (format!("questions[{i}]"), q)),
-    ) {
+    for (key, text) in entry.keyed_phrasings() {
         let norm = normalize_phrasing(text);
         if norm.is_empty() {
             continue;
