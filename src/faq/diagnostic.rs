@@ -257,7 +257,7 @@ impl TomlFile {
                 Step::Index(i) => {
                     let Some(item) = value
                         .and_then(|v| v.get_ref().as_array())
-                        .and_then(|a| a.iter().nth(i))
+                        .and_then(|a| a.get(i))
                     else {
                         break;
                     };
