@@ -175,6 +175,7 @@ impl Gutcheck {
                     score: c.score,
                     phrasing: c.best_phrasing.map(|s| self.engine.doc(s).text.clone()),
                     coverage: c.coverage,
+                    focus: c.focus,
                     matched: c.matched.clone(),
                     missing: c.missing.clone(),
                 }
@@ -272,6 +273,8 @@ pub struct ExplainedCandidate {
     pub score: f32,
     pub phrasing: Option<String>,
     pub coverage: f32,
+    /// Share of the message the phrasing accounts for (shown, not used by the decision).
+    pub focus: f32,
     pub matched: Vec<String>,
     pub missing: Vec<String>,
 }
@@ -326,11 +329,12 @@ impl std::fmt::Display for Explanation {
         for (i, c) in self.candidates.iter().enumerate() {
             let _ = writeln!(
                 t,
-                "{}. {} (score {:.2}, coverage {:.2})",
+                "{}. {} (score {:.2}, coverage {:.2}, focus {:.2})",
                 i + 1,
                 c.id,
                 c.score,
-                c.coverage
+                c.coverage,
+                c.focus
             );
             let _ = writeln!(t, "   {}", c.title);
             match &c.phrasing {

@@ -18,9 +18,11 @@ const MAX_TOKEN_BYTES: usize = 40;
 /// Lucene's English list without "no" and "not" (a negation changes what is asked: "no leaky
 /// gut?"), plus the pronouns, auxiliaries and chat filler people wrap questions in. Question
 /// words (what, how, when, why) stay: they separate "what is zonulin" from "zonulin test".
+/// Single letters stay unless they are a contraction's tail (dropped by `SpellingVariants`):
+/// "vitamin d" must not match "vitamin c".
 pub const STOP_WORDS: &[&str] = &[
     "a", "about", "am", "an", "and", "any", "anybody", "anyone", "are", "as", "at", "be", "been",
-    "being", "but", "by", "can", "could", "d", "did", "do", "does", "doing", "for", "from", "guys",
+    "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "guys",
     "had", "has", "have", "having", "he", "hello", "her", "hey", "hi", "him", "his", "i", "id",
     "if", "im", "in", "into", "is", "it", "its", "ive", "just", "ll", "lol", "m", "me", "my",
     "myself", "of", "ok", "okay", "on", "or", "our", "pls", "plz", "please", "re", "s", "she",
@@ -147,22 +149,47 @@ impl TokenFilter for SpellingVariants {
 struct SpellingVariantsTokenizer<T>(T);
 
 impl<T: Tokenizer> Tokenizer for SpellingVariantsTokenizer<T> {
-    type TokenStream<'a> = SpellingVariantsStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = SpellingVariantsStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        SpellingVariantsStream(self.0.token_stream(text))
+        SpellingVariantsStream {
+            tail: self.0.token_stream(text),
+            text,
+        }
     }
 }
 
-struct SpellingVariantsStream<S>(S);
+/// The tails the tokenizer splits off contractions: "I'd" gives "i" and "d".
+const CONTRACTION_TAILS: &[&str] = &["d", "s", "t", "m", "ll", "re", "ve"];
 
-impl<S: TokenStream> TokenStream for SpellingVariantsStream<S> {
+struct SpellingVariantsStream<'a, S> {
+    tail: S,
+    text: &'a str,
+}
+
+impl<S: TokenStream> SpellingVariantsStream<'_, S> {
+    fn is_contraction_tail(&self) -> bool {
+        let token = self.tail.token();
+        CONTRACTION_TAILS.contains(&token.text.as_str())
+            && self
+                .text
+                .get(..token.offset_from)
+                .is_some_and(|before| before.ends_with(['\'', '\u{2019}']))
+    }
+}
+
+impl<S: TokenStream> TokenStream for SpellingVariantsStream<'_, S> {
     fn advance(&mut self) -> bool {
-        if !self.0.advance() {
-            return false;
+        loop {
+            if !self.tail.advance() {
+                return false;
+            }
+            if !self.is_contraction_tail() {
+                break;
+            }
         }
-        if let Some(to) = spelling_variant(&self.0.token().text) {
-            let token = self.0.token_mut();
+        if let Some(to) = spelling_variant(&self.tail.token().text) {
+            let token = self.tail.token_mut();
             token.text.clear();
             token.text.push_str(to);
         }
@@ -170,11 +197,11 @@ impl<S: TokenStream> TokenStream for SpellingVariantsStream<S> {
     }
 
     fn token(&self) -> &Token {
-        self.0.token()
+        self.tail.token()
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.0.token_mut()
+        self.tail.token_mut()
     }
 }
 
@@ -204,6 +231,13 @@ mod tests {
         );
         assert_eq!(analyze("it isn't real"), vec!["not", "real"]);
         assert_eq!(analyze("I don't have celiac"), vec!["not", "celiac"]);
+    }
+
+    #[test]
+    fn contraction_tails_go_but_single_letters_stay() {
+        assert_eq!(analyze("I'd try vitamin D"), vec!["tri", "vitamin", "d"]);
+        assert_eq!(analyze("it\u{2019}s vitamin c"), vec!["vitamin", "c"]);
+        assert_ne!(analyze("vitamin c"), analyze("vitamin d"));
     }
 
     #[test]

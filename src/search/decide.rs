@@ -109,6 +109,7 @@ mod tests {
                     coverage,
                     matched: Vec::new(),
                     missing: Vec::new(),
+                    focus: 1.0,
                 })
                 .collect(),
             ..Retrieval::default()

@@ -56,8 +56,9 @@ pub const TOP_ENTRIES: usize = 5;
 /// IDF (a term in one phrasing). Without a floor the topic words ("leaky", "gut") weigh almost
 /// nothing because nearly every phrasing has them, and "how do I know if I have ADHD" would
 /// cover "how do I know if I have leaky gut". On the labelled set precision is flat for shares
-/// of 0.33-0.5 and drops below 0.25.
-pub const COVERAGE_WEIGHT_FLOOR_SHARE: f32 = 0.4;
+/// of 0.33-0.55 and drops below 0.25; 0.5 answers the most there and keeps "how much vitamin D
+/// should I take in winter" (no gut words at all) from covering a vitamin D phrasing.
+pub const COVERAGE_WEIGHT_FLOOR_SHARE: f32 = 0.5;
 
 const PHRASING_FIELD: &str = "phrasing";
 const BODY_FIELD: &str = "body";
@@ -358,6 +359,9 @@ pub struct Candidate {
     pub matched: Vec<String>,
     /// That phrasing's terms absent from the message.
     pub missing: Vec<String>,
+    /// The other way round: the weighted share of the message's terms that phrasing accounts
+    /// for (directly or through a synonym). Low when the message is mostly about something else.
+    pub focus: f32,
 }
 
 /// Everything retrieval found for one message; `decide` turns it into an answer or not.
@@ -628,14 +632,33 @@ impl Engine {
             }
         }
         // Synonyms that cannot occur in any phrasing cannot cover one.
-        let expansions: Vec<Vec<u32>> = out
+        let expansions = out
             .expansions
             .iter()
-            .filter_map(|e| e.terms.iter().map(|t| self.vocabulary.id(t)).collect())
+            .filter_map(|e| {
+                let via: Option<Vec<u32>> = e.terms.iter().map(|t| self.vocabulary.id(t)).collect();
+                let typed = e
+                    .matched_terms
+                    .iter()
+                    .map(|t| self.vocabulary.id(t))
+                    .collect();
+                via.map(|via| (typed, via))
+            })
+            .collect();
+        let message = out
+            .terms
+            .iter()
+            .map(|qt| {
+                (
+                    self.vocabulary.id(&qt.term),
+                    self.vocabulary.coverage_weight(&qt.term),
+                )
+            })
             .collect();
         let evidence = Evidence {
             present,
             expansions,
+            message,
         };
         let mut candidates: Vec<Candidate> = ranked
             .into_iter()
@@ -677,6 +700,7 @@ impl Engine {
             }),
             None => 0.0,
         };
+        let focus = chosen.map_or(0.0, |(_, slot)| self.focus(slot, evidence));
         Candidate {
             entry,
             score: best.score() * coverage,
@@ -684,6 +708,7 @@ impl Engine {
             coverage,
             matched,
             missing,
+            focus,
         }
     }
 
@@ -693,7 +718,7 @@ impl Engine {
     fn coverage(&self, slot: usize, evidence: &Evidence, mut each: impl FnMut(usize, bool)) -> f32 {
         let (ids, seq) = &self.vocabulary.doc_ids[slot];
         let mut via_synonym: Vec<u32> = Vec::new();
-        for run in &evidence.expansions {
+        for (_, run) in &evidence.expansions {
             if seq.len() >= run.len() && seq.windows(run.len()).any(|w| w == run.as_slice()) {
                 via_synonym.extend_from_slice(run);
             }
@@ -712,10 +737,33 @@ impl Engine {
     }
 }
 
+impl Engine {
+    fn focus(&self, slot: usize, evidence: &Evidence) -> f32 {
+        let (ids, seq) = &self.vocabulary.doc_ids[slot];
+        let mut via_synonym: Vec<u32> = Vec::new();
+        for (typed, run) in &evidence.expansions {
+            if seq.len() >= run.len() && seq.windows(run.len()).any(|w| w == run.as_slice()) {
+                via_synonym.extend(typed.iter().flatten());
+            }
+        }
+        let (mut total, mut found) = (0.0f32, 0.0f32);
+        for &(id, w) in &evidence.message {
+            total += w;
+            if id.is_some_and(|id| ids.contains(&id) || via_synonym.contains(&id)) {
+                found += w;
+            }
+        }
+        if total > 0.0 { found / total } else { 0.0 }
+    }
+}
+
 /// What the message offers to cover a phrasing with, by vocabulary id.
 struct Evidence {
     present: Vec<bool>,
-    expansions: Vec<Vec<u32>>,
+    /// Synonym runs searched: (the run typed, the synonym's run), by id.
+    expansions: Vec<(Vec<Option<u32>>, Vec<u32>)>,
+    /// The message's distinct terms: id (`None` when no phrasing uses it) and coverage weight.
+    message: Vec<(Option<u32>, f32)>,
 }
 
 /// The index for `faq`, built in RAM, with the documents and analyzer it was built with.

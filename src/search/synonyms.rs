@@ -18,6 +18,9 @@ use super::analyzer;
 struct Group {
     terms: Vec<Vec<String>>,
     offsets: Vec<Vec<usize>>,
+    /// Terms that contain a shorter term of the group ("l-glutamine" around "glutamine"):
+    /// matched in messages, never added, since adding them only adds their extra words.
+    long_form: Vec<bool>,
     /// The terms as written, for explanations.
     labels: Vec<String>,
 }
@@ -50,6 +53,7 @@ impl Synonyms {
                 let mut group = Group {
                     terms: Vec::new(),
                     offsets: Vec::new(),
+                    long_form: Vec::new(),
                     labels: Vec::new(),
                 };
                 for label in &g.terms {
@@ -66,6 +70,16 @@ impl Synonyms {
                         .push(tokens.into_iter().map(|(_, t)| t).collect());
                     group.labels.push(label.clone());
                 }
+                group.long_form = group
+                    .terms
+                    .iter()
+                    .map(|t| {
+                        group
+                            .terms
+                            .iter()
+                            .any(|other| other.len() < t.len() && contains_run(t, other))
+                    })
+                    .collect();
                 group
             })
             .collect();
@@ -103,7 +117,7 @@ impl Synonyms {
             };
             for (i, seq) in group.terms.iter().enumerate() {
                 // Already in the message (or the same word after spelling folding).
-                if contains_run(message_terms, seq) {
+                if group.long_form[i] || contains_run(message_terms, seq) {
                     continue;
                 }
                 out.push(Expansion {
@@ -183,6 +197,13 @@ mod tests {
             added(&s, &mut a, "coeliac disease"),
             vec!["gluten", "enteropathi"]
         );
+    }
+
+    #[test]
+    fn a_longer_synonym_around_the_typed_one_is_not_searched() {
+        let (s, mut a) = synonyms(&[&["glutamine", "l-glutamine", "glutamine powder", "gln"]]);
+        assert_eq!(added(&s, &mut a, "glutamine for the gut"), vec!["gln"]);
+        assert_eq!(added(&s, &mut a, "gln for the gut"), vec!["glutamin"]);
     }
 
     #[test]
