@@ -12,11 +12,20 @@ pub struct Thresholds {
     pub min_coverage: f32,
     /// ... and the best entry leads the next different entry by this share of its score.
     pub min_margin: f32,
+    /// Offer "did you mean" suggestions when not answering.
+    pub suggest: bool,
     /// Entries offered as suggestions need at least this coverage.
     pub suggest_coverage: f32,
     /// ... and at least this share of the best entry's score.
     pub suggest_score_ratio: f32,
 }
+
+/// A question made only of one entry's words ("zinc?") covers too little of any phrasing to
+/// answer, but is plainly about that entry when every word it has is in the phrasing (focus)
+/// and no other entry comes close (margin): it gets that entry as a suggestion. Without a
+/// question mark, chatter like "lol same" would be offered "Is leaky gut the same as IBS?".
+const LONE_TOPIC_FOCUS: f32 = 0.99;
+const LONE_TOPIC_MARGIN: f32 = 0.5;
 
 impl Thresholds {
     /// Direct questions: a mention, `/ask`, `gutcheck ask`. Calibrated on
@@ -29,6 +38,7 @@ impl Thresholds {
     pub const ASKED: Thresholds = Thresholds {
         min_coverage: 0.70,
         min_margin: 0.10,
+        suggest: true,
         suggest_coverage: 0.50,
         suggest_score_ratio: 0.5,
     };
@@ -39,8 +49,9 @@ impl Thresholds {
     pub const PASSIVE: Thresholds = Thresholds {
         min_coverage: 0.90,
         min_margin: 0.25,
-        suggest_coverage: 1.1,
-        suggest_score_ratio: 1.0,
+        suggest: false,
+        suggest_coverage: 0.50,
+        suggest_score_ratio: 0.5,
     };
 }
 
@@ -75,16 +86,24 @@ pub fn decide(retrieval: &Retrieval, th: &Thresholds) -> Decision {
     let Some(top) = retrieval.top() else {
         return Decision::Nothing;
     };
-    if top.coverage >= th.min_coverage && retrieval.margin() >= th.min_margin {
+    let margin = retrieval.margin();
+    if top.coverage >= th.min_coverage && margin >= th.min_margin {
         return Decision::Answer(top.entry);
     }
+    if !th.suggest {
+        return Decision::Nothing;
+    }
+    let lone_topic =
+        retrieval.asks_question && top.focus >= LONE_TOPIC_FOCUS && margin >= LONE_TOPIC_MARGIN;
     let suggestions: Vec<usize> = retrieval
         .candidates
         .iter()
-        .filter(|c| {
-            c.coverage >= th.suggest_coverage && c.score >= top.score * th.suggest_score_ratio
+        .enumerate()
+        .filter(|(i, c)| {
+            (c.coverage >= th.suggest_coverage || (*i == 0 && lone_topic))
+                && c.score >= top.score * th.suggest_score_ratio
         })
-        .map(|c| c.entry)
+        .map(|(_, c)| c.entry)
         .take(MAX_SUGGESTIONS)
         .collect();
     if suggestions.is_empty() {
@@ -100,7 +119,12 @@ mod tests {
     use crate::search::Candidate;
 
     fn retrieval(cands: &[(usize, f32, f32)]) -> Retrieval {
+        with_focus(cands, 0.5)
+    }
+
+    fn with_focus(cands: &[(usize, f32, f32)], focus: f32) -> Retrieval {
         Retrieval {
+            asks_question: true,
             candidates: cands
                 .iter()
                 .map(|&(entry, score, coverage)| Candidate {
@@ -110,7 +134,7 @@ mod tests {
                     coverage,
                     matched: Vec::new(),
                     missing: Vec::new(),
-                    focus: 1.0,
+                    focus,
                 })
                 .collect(),
             ..Retrieval::default()
@@ -143,6 +167,23 @@ mod tests {
             decide(&Retrieval::default(), &Thresholds::ASKED),
             Decision::Nothing
         );
+    }
+
+    #[test]
+    fn a_message_of_one_entrys_words_is_suggested_not_answered() {
+        // "zinc?": all of the message is in the phrasing, little of the phrasing in the message.
+        let r = with_focus(&[(7, 2.0, 0.4), (3, 0.5, 0.3)], 1.0);
+        assert_eq!(decide(&r, &Thresholds::ASKED), Decision::Suggest(vec![7]));
+        // Same, but another entry is as close: nothing to single out.
+        let r = with_focus(&[(7, 2.0, 0.4), (3, 1.8, 0.3)], 1.0);
+        assert_eq!(decide(&r, &Thresholds::ASKED), Decision::Nothing);
+        assert_eq!(
+            decide(&with_focus(&[(7, 2.0, 0.4)], 0.6), &Thresholds::ASKED),
+            Decision::Nothing
+        );
+        let mut statement = with_focus(&[(7, 2.0, 0.4), (3, 0.5, 0.3)], 1.0);
+        statement.asks_question = false;
+        assert_eq!(decide(&statement, &Thresholds::ASKED), Decision::Nothing);
     }
 
     #[test]

@@ -375,6 +375,8 @@ pub struct Retrieval {
     pub candidates: Vec<Candidate>,
     /// How many entries matched at all.
     pub matched_entries: usize,
+    /// The message has a question mark (the cleaner has removed quoted text and code).
+    pub asks_question: bool,
 }
 
 impl Retrieval {
@@ -493,7 +495,10 @@ impl Engine {
     /// Ranks entries for an already cleaned message.
     pub fn retrieve(&self, text: &str) -> Retrieval {
         let typed = self.analyze(text);
-        let mut out = Retrieval::default();
+        let mut out = Retrieval {
+            asks_question: text.contains('?'),
+            ..Retrieval::default()
+        };
         if typed.is_empty() {
             return out;
         }
