@@ -504,21 +504,27 @@ impl Engine {
         }
         // Repair first, so synonyms see the word that was meant ("ibuprofin" -> "ibuprofen").
         let mut repaired_seq = typed.clone();
-        let mut seen = HashSet::new();
-        let mut attempts = 0;
+        // Each unknown word is looked up once, and every occurrence gets the same repair.
+        let mut tried: HashMap<String, Option<String>> = HashMap::new();
         for term in repaired_seq.iter_mut() {
-            if !seen.insert(term.clone()) || self.vocabulary.is_known(term) {
+            if self.vocabulary.is_known(term) || !typo::worth_repairing(term) {
                 continue;
             }
-            if !typo::worth_repairing(term) || attempts >= typo::MAX_REPAIRS_PER_MESSAGE {
-                continue;
+            if !tried.contains_key(term.as_str()) {
+                let repair = (tried.len() < typo::MAX_REPAIRS_PER_MESSAGE)
+                    .then(|| {
+                        typo::repair(&self.searcher, self.fields.phrasing, term, |t| {
+                            self.vocabulary.phrasing_df.get(t).copied().unwrap_or(0)
+                        })
+                    })
+                    .flatten();
+                if let Some(r) = &repair {
+                    out.repairs.push(r.clone());
+                }
+                tried.insert(term.clone(), repair.map(|r| r.to));
             }
-            attempts += 1;
-            if let Some(repair) = typo::repair(&self.searcher, self.fields.phrasing, term, |t| {
-                self.vocabulary.phrasing_df.get(t).copied().unwrap_or(0)
-            }) {
-                *term = repair.to.clone();
-                out.repairs.push(repair);
+            if let Some(Some(to)) = tried.get(term.as_str()) {
+                *term = to.clone();
             }
         }
 
