@@ -51,18 +51,16 @@ fn percentiles(g: &Gutcheck, name: &str, message: &str) {
     );
 }
 
+/// Throughput over the labelled set's messages: a real mix of chat, long and short, in scope
+/// and not, as `ask --json -` would get it.
 fn throughput(g: &Gutcheck) {
-    let messages = [
-        TYPICAL,
-        "is leaky gut real?",
-        "hi everyone!",
-        "do probiotics help with leaky gut",
-        "what's a good remedy for a migraine",
-        LONG,
-        "my zonulin test came back high, do i have leaky gut",
-        "lol same",
-    ];
-    let total = 40_000;
+    let cases = gutcheck::search::eval::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/eval/retrieval.tsv"
+    )))
+    .unwrap();
+    let messages: Vec<&str> = cases.iter().map(|c| c.message.as_str()).collect();
+    let total = 50_000;
     let mut sink = Vec::with_capacity(1 << 20);
     let start = Instant::now();
     for i in 0..total {
@@ -73,8 +71,9 @@ fn throughput(g: &Gutcheck) {
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "batch respond + JSON: {:.0} messages/s (mixed messages, one thread)",
-        total as f64 / secs
+        "batch respond + JSON: {:.0} messages/s ({} labelled-set messages in rotation, one thread)",
+        total as f64 / secs,
+        messages.len()
     );
 }
 
