@@ -2,9 +2,12 @@
 //! to answer (DESIGN.md section 5).
 //!
 //! The index holds one document per phrasing (title and each question) and one per summary,
-//! myth and claim; an entry scores the best of its documents. Messages never go through
-//! tantivy's `QueryParser`: they are analyzed with the index's own analyzer and turned into a
-//! `BooleanQuery` of `Should` term clauses, so "-gluten", "NOT" or "coeliac:" are just words.
+//! myth and claim; an entry's BM25 score is the best of its documents. Messages never go
+//! through tantivy's `QueryParser`: they are analyzed with the index's own analyzer and turned
+//! into a `BooleanQuery` of `Should` term clauses (phrase clauses for multi-word synonyms), so
+//! "-gluten", "NOT" or "coeliac:" are just words. The best entries are then re-ranked by BM25
+//! times coverage (how much of their best-covered phrasing the message contains), and
+//! `decide` answers, suggests or abstains from coverage and the margin to the next entry.
 
 pub mod analyzer;
 mod collect;
