@@ -177,6 +177,40 @@ fn ask_json_stdin_answers_every_line_in_order_and_survives_bad_ones() {
 }
 
 #[test]
+fn a_reader_that_stops_early_ends_the_stream_quietly() {
+    // `gutcheck ask --json - < big.txt | head -1`: once the reader is gone, stop without a
+    // panic or an error message, as Unix tools do.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = gutcheck(&faq(), &tmp.path().join("index"), &["ask", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        // Far more output than a pipe buffers, so the writes must hit the closed pipe.
+        for _ in 0..20_000 {
+            if stdin.write_all(b"is leaky gut real?\n").is_err() {
+                break;
+            }
+        }
+    });
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.contains("is-leaky-gut-real"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
 fn index_is_reused_until_the_faq_changes_and_rebuilt_when_corrupt() {
     let tmp = tempfile::tempdir().unwrap();
     let faq = faq_copy(tmp.path());

@@ -35,14 +35,17 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode, String> {
         gutcheck.thresholds
     };
     if args.question.len() == 1 && args.question[0] == "-" {
-        return stream(&gutcheck, &thresholds, args.json).map_err(|e| format!("{e}"));
+        return match stream(&gutcheck, &thresholds, args.json) {
+            Ok(code) => Ok(code),
+            Err(e) => super::exit_on_write_error(&e),
+        };
     }
     let reply = gutcheck.respond_with(&args.question.join(" "), &thresholds);
     if args.json {
         let json = serde_json::to_string(&reply).map_err(|e| e.to_string())?;
-        println!("{json}");
+        outln!("{json}");
     } else {
-        print!("{}", render_text::render(&reply));
+        out!("{}", render_text::render(&reply));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -70,8 +73,9 @@ fn stream(gutcheck: &Gutcheck, thresholds: &Thresholds, json: bool) -> std::io::
         };
         let written = match (line, json) {
             (Ok(text), true) => {
+                // `From` (not `other`) keeps the io error's kind, so a closed pipe is seen.
                 serde_json::to_writer(&mut out, &gutcheck.respond_with(text, thresholds))
-                    .map_err(std::io::Error::other)
+                    .map_err(std::io::Error::from)
             }
             (Ok(text), false) => {
                 write!(
@@ -86,7 +90,7 @@ fn stream(gutcheck: &Gutcheck, thresholds: &Thresholds, json: bool) -> std::io::
                     &mut out,
                     &serde_json::json!({ "query": query, "error": error }),
                 )
-                .map_err(std::io::Error::other)
+                .map_err(std::io::Error::from)
             }
             (Err(error), false) => write!(out, "error: {error}"),
         };

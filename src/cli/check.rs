@@ -32,12 +32,12 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, String> {
         loaded.diagnostics.sort();
         loaded.faq = (!failed).then_some(faq);
     }
-    print!("{}", loaded.diagnostics);
+    out!("{}", loaded.diagnostics);
     let errors = loaded.diagnostics.errors().count();
     let warnings = loaded.diagnostics.warnings().count();
     match loaded.faq {
         Some(faq) => {
-            println!(
+            outln!(
                 "ok: {} ({warnings} warning{})",
                 faq.summary_line(),
                 plural(warnings)
@@ -45,7 +45,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            println!(
+            outln!(
                 "failed: {errors} error{}, {warnings} warning{} in {}",
                 plural(errors),
                 plural(warnings),

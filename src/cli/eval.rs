@@ -43,9 +43,9 @@ pub fn run(cli: &Cli, args: &EvalArgs) -> Result<ExitCode, String> {
             reply.suggestions.into_iter().map(|s| s.id).collect(),
         )
     });
-    println!("{}", report.summary());
+    outln!("{}", report.summary());
     if args.misses {
-        print!("{}", report.misses());
+        out!("{}", report.misses());
     }
     Ok(ExitCode::SUCCESS)
 }

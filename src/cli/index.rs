@@ -14,7 +14,7 @@ pub struct IndexArgs {
 pub fn run(cli: &Cli, args: &IndexArgs) -> Result<ExitCode, String> {
     let (gutcheck, report) =
         Gutcheck::open_with(&cli.faq, &cli.index, args.rebuild).map_err(|e| e.to_string())?;
-    println!("{}", report.index);
-    println!("faq: {}", gutcheck.faq.summary_line());
+    outln!("{}", report.index);
+    outln!("faq: {}", gutcheck.faq.summary_line());
     Ok(ExitCode::SUCCESS)
 }

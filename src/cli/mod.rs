@@ -1,5 +1,16 @@
 //! The command-line adapter: parse arguments, call the core, print. One file per subcommand.
 
+/// `print!` for the CLI: a closed pipe (`gutcheck ask ... | head`) ends the program quietly,
+/// as Unix tools do, instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` with the same closed-pipe behaviour as `out!`.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod ask;
 mod chat;
 mod check;
@@ -10,6 +21,8 @@ mod why;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
@@ -68,4 +81,21 @@ pub fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        exit_on_write_error(&e);
+    }
+}
+
+/// Output that cannot be written ends the program: quietly (status 0) when the reader closed
+/// the pipe, which is how `head` says "enough"; with a message otherwise.
+pub(crate) fn exit_on_write_error(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("gutcheck: input/output error: {e}");
+    std::process::exit(1);
 }

@@ -23,7 +23,7 @@ pub fn run(cli: &Cli, args: &WhyArgs) -> Result<ExitCode, String> {
     } else {
         gutcheck.thresholds
     };
-    println!(
+    outln!(
         "{}",
         gutcheck.explain_with(&args.message.join(" "), &thresholds)
     );
