@@ -28,12 +28,7 @@ pub struct AskArgs {
 }
 
 pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode, String> {
-    let (gutcheck, _) = Gutcheck::open(&cli.faq, &cli.index).map_err(|e| e.to_string())?;
-    let thresholds = if args.passive {
-        Thresholds::PASSIVE
-    } else {
-        gutcheck.thresholds
-    };
+    let (gutcheck, thresholds, _) = super::open_core(cli, args.passive)?;
     if args.question.len() == 1 && args.question[0] == "-" {
         return match stream(&gutcheck, &thresholds, args.json) {
             Ok(code) => Ok(code),

@@ -2,8 +2,6 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::reply::render_text;
-use crate::respond::Gutcheck;
-use crate::search::Thresholds;
 
 use super::Cli;
 use super::ask::{MAX_LINE_BYTES, read_line};
@@ -20,12 +18,7 @@ const HELP: &str =
     "Type a message as you would in a Discord channel. /quit leaves, /help shows this.";
 
 pub fn run(cli: &Cli, args: &ChatArgs) -> Result<ExitCode, String> {
-    let (gutcheck, report) = Gutcheck::open(&cli.faq, &cli.index).map_err(|e| e.to_string())?;
-    let thresholds = if args.passive {
-        Thresholds::PASSIVE
-    } else {
-        gutcheck.thresholds
-    };
+    let (gutcheck, thresholds, report) = super::open_core(cli, args.passive)?;
     let interactive = std::io::stdin().is_terminal();
     let stdin = std::io::stdin();
     let mut input = stdin.lock();

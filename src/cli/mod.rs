@@ -83,6 +83,29 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// The answer engine for a command, with the thresholds it asked for: the bot's stricter
+/// passive-channel ones with `--passive`, the engine's own otherwise.
+pub(crate) fn open_core(
+    cli: &Cli,
+    passive: bool,
+) -> Result<
+    (
+        crate::respond::Gutcheck,
+        crate::search::Thresholds,
+        crate::respond::OpenReport,
+    ),
+    String,
+> {
+    let (gutcheck, report) =
+        crate::respond::Gutcheck::open(&cli.faq, &cli.index).map_err(|e| e.to_string())?;
+    let thresholds = if passive {
+        crate::search::Thresholds::PASSIVE
+    } else {
+        gutcheck.thresholds
+    };
+    Ok((gutcheck, thresholds, report))
+}
+
 pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {

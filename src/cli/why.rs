@@ -1,8 +1,5 @@
 use std::process::ExitCode;
 
-use crate::respond::Gutcheck;
-use crate::search::Thresholds;
-
 use super::Cli;
 
 #[derive(Debug, clap::Args)]
@@ -17,12 +14,7 @@ pub struct WhyArgs {
 }
 
 pub fn run(cli: &Cli, args: &WhyArgs) -> Result<ExitCode, String> {
-    let (gutcheck, _) = Gutcheck::open(&cli.faq, &cli.index).map_err(|e| e.to_string())?;
-    let thresholds = if args.passive {
-        Thresholds::PASSIVE
-    } else {
-        gutcheck.thresholds
-    };
+    let (gutcheck, thresholds, _) = super::open_core(cli, args.passive)?;
     outln!(
         "{}",
         gutcheck.explain_with(&args.message.join(" "), &thresholds)
