@@ -6,7 +6,9 @@
 //! - silence: of the messages that should raise nothing, how many raised nothing. A bot that
 //!   cries wolf gets muted.
 //!
-//! Both must stay at or above 95%. Every miss is printed with why triage set it aside, so a
+//! Both must stay at or above 95%. Whose alarm it is must be right on every line that says:
+//! a rule firing on an `other-person` line is marked `about_someone_else`, one on an `alarm`
+//! or `escalation` line is not, since the warning's wording depends on it. Every miss is printed with why triage set it aside, so a
 //! moderator changing `faq/redflags.toml` or `faq/context.toml` sees what moved.
 //!
 //! `cargo test --test triage_corpus -- --nocapture` shows the report.
@@ -91,6 +93,7 @@ fn corpus_recall_and_silence() {
     let (mut quiet_cases, mut quiet) = (0usize, 0usize);
     let mut extra = 0usize;
     let mut misses = Vec::new();
+    let mut wrong_person = Vec::new();
     for case in &cases {
         for (id, _) in &case.expected {
             assert!(
@@ -101,6 +104,19 @@ fn corpus_recall_and_silence() {
         }
         let scan = triage.analyze(&clean(&case.message));
         let got: Vec<(String, Tier)> = scan.alarms.iter().map(|h| (h.id.clone(), h.tier)).collect();
+        let someone_else = match case.kind.as_str() {
+            "other-person" => Some(true),
+            "alarm" | "escalation" => Some(false),
+            _ => None,
+        };
+        for hit in &scan.alarms {
+            if someone_else.is_some_and(|want| hit.about_someone_else != want) {
+                wrong_person.push(format!(
+                    "corpus.tsv:{} [{}] {} has about_someone_else = {}: {:?}",
+                    case.line, case.kind, hit.id, hit.about_someone_else, case.message
+                ));
+            }
+        }
         let why = |id: &str| {
             scan.set_aside
                 .iter()
@@ -168,6 +184,13 @@ fn corpus_recall_and_silence() {
     for miss in &misses {
         println!("  miss: {miss}");
     }
+    println!(
+        "whose alarm: {} wrong of the alarms on other-person, alarm and escalation lines",
+        wrong_person.len()
+    );
+    for wrong in &wrong_person {
+        println!("  wrong person: {wrong}");
+    }
     assert!(
         recall >= MIN_RECALL,
         "recall {:.1}% is below {:.0}%",
@@ -179,5 +202,10 @@ fn corpus_recall_and_silence() {
         "silence {:.1}% is below {:.0}%",
         silence * 100.0,
         MIN_SILENCE * 100.0
+    );
+    assert!(
+        wrong_person.is_empty(),
+        "{} alarms credited to the wrong person",
+        wrong_person.len()
     );
 }

@@ -137,6 +137,9 @@ fn warning(reply: &Reply, style: &Style, footer: &str) -> Option<Embed> {
             said.push(hit.message.clone());
         }
     }
+    if let Some(note) = reply.someone_else_note() {
+        push_paragraph(&mut description, note);
+    }
     if let (Tier::Emergency | Tier::Urgent, Some(contact)) = (tier, &style.emergency_contact) {
         push_paragraph(&mut description, &format!("**{contact}**"));
     }
@@ -304,8 +307,9 @@ pub fn red_flags(rules: &[RedFlagRule], style: &Style, footer: &str) -> Message 
         fields.extend(split_field(name, &lines));
     }
     let mut description = "I post a warning when a message in a scanned channel describes one of \
-        these symptoms as happening to the writer. Negated (\"no blood\"), hypothetical and \
-        quoted mentions do not trigger it."
+        these symptoms as happening now, to the writer or to someone they describe (a friend, a \
+        partner, a child). Negated (\"no blood\"), hypothetical, past and quoted mentions do not \
+        trigger it."
         .to_string();
     if let Some(contact) = &style.emergency_contact {
         push_paragraph(&mut description, contact);
@@ -489,7 +493,7 @@ impl Message {
 mod tests {
     use super::*;
     use crate::faq::SourceKind;
-    use crate::reply::{AnswerClaim, Citation, RedFlagHit};
+    use crate::reply::{AnswerClaim, Citation, RedFlagHit, SOMEONE_ELSE_NOTE};
 
     fn answer(claims: usize, claim_len: usize) -> Answer {
         Answer {
@@ -536,6 +540,7 @@ mod tests {
             label: "Blood in stool".into(),
             matched: "blood in my poop".into(),
             message: format!("{tier} message"),
+            about_someone_else: false,
         }
     }
 
@@ -572,6 +577,19 @@ mod tests {
         assert!(!m.embeds[0].description.contains("soon message"));
         assert!(m.embeds[0].description.contains("Call 999"));
         assert_eq!(m.embeds[0].fields[0].value.lines().count(), 2);
+    }
+
+    #[test]
+    fn a_warning_about_someone_else_says_so() {
+        let mut r = base(None);
+        let mut other = hit(Tier::Urgent);
+        other.about_someone_else = true;
+        r.red_flags = vec![other.clone()];
+        let m = reply(&r, &Style::default()).unwrap();
+        assert!(m.embeds[0].description.contains(SOMEONE_ELSE_NOTE));
+        r.red_flags = vec![other, hit(Tier::Soon)];
+        let m = reply(&r, &Style::default()).unwrap();
+        assert!(!m.embeds[0].description.contains(SOMEONE_ELSE_NOTE));
     }
 
     #[test]

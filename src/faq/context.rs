@@ -52,9 +52,15 @@ pub struct ContextFile {
     /// "I", "my", "anyone else": the writer speaks about themselves.
     #[serde(default)]
     pub first_person: Vec<String>,
-    /// "my friend", "she": someone else's symptom. Family cues count as other people too.
+    /// "my friend", "she": someone else's symptom, passed on to the writer as advice for
+    /// them. Family cues count as other people too.
     #[serde(default)]
     pub other_person: Vec<String>,
+    /// Others whose symptom raises no alarm: pets (the advice is written for people) and
+    /// people in general ("has anyone had ...", "people with IBD"), which is talk, not a
+    /// report about someone.
+    #[serde(default)]
+    pub other_no_alarm: Vec<String>,
     /// Blood relatives ("my mum", "runs in the family"): what family-history rules need.
     #[serde(default)]
     pub family: Vec<String>,
@@ -63,7 +69,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 15] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 16] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -78,6 +84,7 @@ impl ContextFile {
             ("current", &self.current),
             ("first_person", &self.first_person),
             ("other_person", &self.other_person),
+            ("other_no_alarm", &self.other_no_alarm),
             ("family", &self.family),
             ("terminators", &self.terminators),
         ]

@@ -70,7 +70,14 @@ pub struct RedFlagHit {
     /// The words of the message that triggered the rule.
     pub matched: String,
     pub message: String,
+    /// The symptom is someone else's (a friend, a partner, a child). `message` still speaks
+    /// to "you"; renderers add `SOMEONE_ELSE_NOTE` when every hit is about someone else.
+    pub about_someone_else: bool,
 }
+
+/// Under a warning about someone else only. Rule messages are written to the person with the
+/// symptom; one shared line passes them on instead of a third-person copy of every message.
+pub const SOMEONE_ELSE_NOTE: &str = "You described this for someone else: the same advice applies to them — please encourage them to get seen.";
 
 impl Reply {
     /// The tier of the warning to show, if any: the highest of all matched rules.
@@ -81,5 +88,13 @@ impl Reply {
     /// An emergency warning stands alone: no FAQ answer may distract from it.
     pub fn shows_answer(&self) -> bool {
         self.warning_tier() != Some(Tier::Emergency)
+    }
+
+    /// The line to add to the warning, if any: only when every hit is someone else's, since a
+    /// writer with an alarm of their own must read the advice as theirs.
+    pub fn someone_else_note(&self) -> Option<&'static str> {
+        let all_others =
+            !self.red_flags.is_empty() && self.red_flags.iter().all(|h| h.about_someone_else);
+        all_others.then_some(SOMEONE_ELSE_NOTE)
     }
 }

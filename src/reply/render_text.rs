@@ -27,6 +27,9 @@ pub fn render(reply: &Reply) -> String {
                 said.push(&hit.message);
             }
         }
+        if let Some(note) = reply.someone_else_note() {
+            let _ = writeln!(t, "  {note}");
+        }
         let _ = writeln!(t, "  What I noticed:");
         for hit in &reply.red_flags {
             let _ = writeln!(t, "  - {} (\"{}\")", hit.label, hit.matched);
@@ -54,7 +57,9 @@ pub fn render(reply: &Reply) -> String {
 mod tests {
     use super::*;
     use crate::faq::{Grade, SourceKind};
-    use crate::reply::{Answer, AnswerClaim, Citation, RedFlagHit, Suggestion, compose};
+    use crate::reply::{
+        Answer, AnswerClaim, Citation, RedFlagHit, SOMEONE_ELSE_NOTE, Suggestion, compose,
+    };
 
     fn answer() -> Answer {
         Answer {
@@ -88,6 +93,7 @@ mod tests {
             label: "Blood in stool".into(),
             matched: "blood in my stool".into(),
             message: "See a doctor.".into(),
+            about_someone_else: false,
         }
     }
 
@@ -122,5 +128,20 @@ mod tests {
         let text = render(&r);
         assert!(text.starts_with("\u{26a0} Please seek emergency care now."));
         assert!(!text.contains("Is it real?"));
+    }
+
+    #[test]
+    fn a_warning_about_someone_else_passes_the_advice_on_once() {
+        let mut theirs = flag(Tier::Urgent);
+        theirs.about_someone_else = true;
+        let mut other_rule = theirs.clone();
+        other_rule.id = "s".into();
+        let r = compose::reply("q", None, Vec::new(), vec![theirs.clone(), other_rule]);
+        let text = render(&r);
+        assert_eq!(text.matches(SOMEONE_ELSE_NOTE).count(), 1, "{text}");
+        assert!(text.find("See a doctor.") < text.find(SOMEONE_ELSE_NOTE));
+        // The writer's own alarm alongside: the advice is theirs, no note.
+        let r = compose::reply("q", None, Vec::new(), vec![theirs, flag(Tier::Soon)]);
+        assert!(!render(&r).contains(SOMEONE_ELSE_NOTE));
     }
 }

@@ -2,9 +2,11 @@
 //! messages should get one warning, not five; someone whose situation gets worse must see the
 //! new warning at once.
 //!
-//! Keyed on (user, rule, tier). A hit is held back only when the same user was shown the same
-//! rule at the same or a higher tier within the window, so an escalation to a higher tier is
-//! never held back, by construction. Warnings at or above `always_from` (emergency by default)
+//! Keyed on (user, rule, tier, whose). A hit is held back only when the same user was shown the
+//! same rule at the same or a higher tier within the window, so an escalation to a higher tier
+//! is never held back, by construction. Whose symptom it is (the writer's or someone else's)
+//! is part of the key: a warning passed on for a friend told the writer to encourage the
+//! friend, so it must not hold back the writer's own alarm for the same rule, nor the reverse. Warnings at or above `always_from` (emergency by default)
 //! are never held back either: an emergency reply carries no FAQ answer, so holding back its
 //! warning would leave an emergency message answered as if it were a plain question.
 //!
@@ -19,7 +21,7 @@ use crate::reply::RedFlagHit;
 
 pub type UserId = u64;
 
-type Key = (UserId, String, Tier);
+type Key = (UserId, String, Tier, bool);
 
 #[derive(Debug, Clone)]
 pub struct Cooldown {
@@ -72,14 +74,14 @@ impl Cooldown {
         if hits.is_empty() || self.window_secs == 0 {
             return hits;
         }
-        let fresh = hits.iter().any(|h| {
-            h.tier >= self.always_from || !self.recently_shown(user, &h.id, h.tier, now_secs)
-        });
+        let fresh = hits
+            .iter()
+            .any(|h| h.tier >= self.always_from || !self.recently_shown(user, h, now_secs));
         if !fresh {
             return Vec::new();
         }
         for h in &hits {
-            let key = (user, h.id.clone(), h.tier);
+            let key = (user, h.id.clone(), h.tier, h.about_someone_else);
             self.shown.insert(key.clone(), now_secs);
             self.order.push_back((now_secs, key));
         }
@@ -87,13 +89,13 @@ impl Cooldown {
         hits
     }
 
-    fn recently_shown(&self, user: UserId, rule: &str, tier: Tier, now: u64) -> bool {
+    fn recently_shown(&self, user: UserId, hit: &RedFlagHit, now: u64) -> bool {
         [Tier::Soon, Tier::Urgent, Tier::Emergency]
             .into_iter()
-            .filter(|&t| t >= tier)
+            .filter(|&t| t >= hit.tier)
             .any(|t| {
                 self.shown
-                    .get(&(user, rule.to_string(), t))
+                    .get(&(user, hit.id.clone(), t, hit.about_someone_else))
                     .is_some_and(|&at| now.saturating_sub(at) < self.window_secs)
             })
     }
@@ -140,6 +142,7 @@ mod tests {
             label: id.into(),
             matched: String::new(),
             message: String::new(),
+            about_someone_else: false,
         }
     }
 
@@ -165,6 +168,16 @@ mod tests {
         c.filter(1, vec![hit("weight", Tier::Soon)], 0);
         assert_eq!(c.filter(2, vec![hit("weight", Tier::Soon)], 1).len(), 1);
         assert_eq!(c.filter(1, vec![hit("blood", Tier::Urgent)], 2).len(), 1);
+    }
+
+    #[test]
+    fn a_warning_for_someone_else_does_not_hold_back_the_writers_own() {
+        let mut c = Cooldown::new(HOUR, 100);
+        let mut friend = hit("blood", Tier::Urgent);
+        friend.about_someone_else = true;
+        assert_eq!(c.filter(1, vec![friend.clone()], 0).len(), 1);
+        assert!(c.filter(1, vec![friend], 10).is_empty());
+        assert_eq!(c.filter(1, vec![hit("blood", Tier::Urgent)], 20).len(), 1);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Red-flag triage: does this message describe an alarm symptom of the writer's own, now?
-//! (DESIGN.md section 4.)
+//! Red-flag triage: does this message describe an alarm symptom, now, of the writer or of
+//! someone the writer is asking for? (DESIGN.md section 4, amended as described below.)
 //!
 //! Matching a phrase is the easy half (`pattern`, rules in `faq/redflags.toml`). The other
 //! half is the context around it, after NegEx/ConText (Chapman et al. 2001; Harkema et al.
@@ -17,12 +17,28 @@
 //!   ("still", "since", "again", "started"): a clearly past event raises no alarm. DESIGN.md
 //!   calls history "lower priority"; for a chat bot the useful reading is that a resolved
 //!   event is the writer's history, not news, while any current word brings the alarm back.
-//! - someone else's: the nearest person named before the trigger decides ("my friend has
-//!   blood in her stool" is the friend's; "my mum has Crohn's and my stool is black" ends
-//!   with the writer's). Only family-history rules fire on other people, and only on blood
-//!   relatives.
 //! - explained by the message itself ("trying to lose weight", "iron tablets"), or missing
 //!   what the rule requires (a duration of weeks, "every day", a stomach word).
+//! - a pet's, or people's in general ("my dog has bloody diarrhoea", "has anyone had blood in
+//!   their stool"; `other_no_alarm` cues): nobody the advice is for. A pronoun right after a
+//!   pet is the pet's ("my dog has blood in his stool").
+//!
+//! Whose symptom it is: the nearest person named before the trigger decides ("my friend has
+//! blood in her stool" is the friend's; "my mum has Crohn's and my stool is black" ends with
+//! the writer's); no one named is the writer, since chat drops the "I".
+//!
+//! Someone else's symptom is not set aside. DESIGN.md had "my friend has blood in her stool"
+//! stay silent; a clinician's review disagreed: the writer is often the one who can get the
+//! friend, partner or child seen, and a silent bot reads as "nothing to worry about". So a
+//! writer-subject rule also fires on another person's (`other_person` or `family` cues, which
+//! include young children), with every other check unchanged: negated, hypothetical, general
+//! and historical mentions stay silent ("a friend of mine vomited blood last year"). The hit
+//! is marked `about_someone_else`, and the renderers add one line passing the advice on
+//! (`reply::SOMEONE_ELSE_NOTE`) rather than every rule carrying a third-person message. When
+//! the same rule fires for the writer and for someone else, the hit is the writer's.
+//!
+//! Family-history rules are the writer's risk, never someone else's alarm: they fire only on
+//! blood relatives ("my mum has Crohn's"), and "my friend has coeliac disease" stays silent.
 //!
 //! A rule can escalate to a higher tier when its sentence or the next says it is worse
 //! ("a lot of blood", "dizzy"). Each rule fires once per message, at the highest tier found.
@@ -62,6 +78,7 @@ pub enum Reason {
     Hypothetical,
     GeneralQuestion,
     Historical,
+    /// A pet's, or people's in general: nobody the advice could be passed on to.
     OtherPerson,
     /// A family-history rule matched, but not about a blood relative.
     NotFamily,
@@ -141,6 +158,7 @@ struct Cues {
     current: Vec<Pattern>,
     first_person: Vec<Pattern>,
     other_person: Vec<Pattern>,
+    other_no_alarm: Vec<Pattern>,
     family: Vec<Pattern>,
     terminators: Vec<Pattern>,
 }
@@ -176,6 +194,7 @@ impl Triage {
             current: compile(&c.current, "current cue")?,
             first_person: compile(&c.first_person, "first_person cue")?,
             other_person: compile(&c.other_person, "other_person cue")?,
+            other_no_alarm: compile(&c.other_no_alarm, "other_no_alarm cue")?,
             family: compile(&c.family, "family cue")?,
             terminators: compile(&c.terminators, "terminator")?,
         };
@@ -282,22 +301,27 @@ impl Triage {
             });
             let mut best: Option<(Tier, RedFlagHit)> = None;
             let mut first_aside: Option<SetAside> = None;
+            let mut writers_own = false;
             for (si, m) in found {
                 let ws = &contexts[si].sentence.words;
                 let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
-                let reason = if explained {
-                    Some(Reason::Explained)
+                let verdict = if explained {
+                    Err(Reason::Explained)
                 } else {
-                    self.set_aside_reason(rule, &contexts, si, &m)
+                    self.judge(rule, &contexts, si, &m)
                 };
-                if let Some(reason) = reason {
-                    first_aside.get_or_insert(SetAside {
-                        rule: rule.id.clone(),
-                        matched,
-                        reason,
-                    });
-                    continue;
-                }
+                let about_someone_else = match verdict {
+                    Ok(someone_else) => someone_else,
+                    Err(reason) => {
+                        first_aside.get_or_insert(SetAside {
+                            rule: rule.id.clone(),
+                            matched,
+                            reason,
+                        });
+                        continue;
+                    }
+                };
+                writers_own |= !about_someone_else;
                 let escalated = rule.escalate.as_ref().filter(|e| {
                     window(&contexts, si).any(|c| {
                         e.when
@@ -318,12 +342,18 @@ impl Triage {
                             label: rule.label.clone(),
                             matched,
                             message,
+                            about_someone_else,
                         },
                     ));
                 }
             }
             match best {
-                Some((_, hit)) => fired.push((rule_index, hit)),
+                // The writer's own alarm and a friend's for the same rule: the advice is the
+                // writer's first, at the highest tier either reached.
+                Some((_, mut hit)) => {
+                    hit.about_someone_else = !writers_own;
+                    fired.push((rule_index, hit))
+                }
                 None => scan.set_aside.extend(first_aside),
             }
         }
@@ -332,31 +362,35 @@ impl Triage {
         scan
     }
 
-    fn set_aside_reason(
+    /// Whether one trigger raises an alarm: `Ok(about_someone_else)`, or why it is set aside.
+    fn judge(
         &self,
         rule: &Rule,
         contexts: &[Context<'_>],
         si: usize,
         m: &Match,
-    ) -> Option<Reason> {
+    ) -> Result<bool, Reason> {
         let ctx = &contexts[si];
         if ctx.negated(m) {
-            return Some(Reason::Negated);
+            return Err(Reason::Negated);
         }
         if !ctx.owned_after && ctx.hypothetical(m) {
-            return Some(Reason::Hypothetical);
+            return Err(Reason::Hypothetical);
         }
         if !ctx.owned_after && (ctx.general_question || ctx.general_before(m)) {
-            return Some(Reason::GeneralQuestion);
+            return Err(Reason::GeneralQuestion);
         }
+        let mut someone_else = false;
         match rule.subject {
             Subject::Writer => {
-                if ctx.subject_before(m) != Who::Writer {
-                    return Some(Reason::OtherPerson);
+                let who = ctx.subject_before(m);
+                if who == Who::NoAlarm {
+                    return Err(Reason::OtherPerson);
                 }
                 if ctx.historical(m) {
-                    return Some(Reason::Historical);
+                    return Err(Reason::Historical);
                 }
+                someone_else = who != Who::Writer;
             }
             // A relative's illness years ago is still family history: no historical check.
             Subject::Family => {
@@ -365,7 +399,7 @@ impl Triage {
                     None => ctx.family_after(m),
                 };
                 if !family {
-                    return Some(Reason::NotFamily);
+                    return Err(Reason::NotFamily);
                 }
             }
         }
@@ -381,10 +415,10 @@ impl Triage {
                     .is_some_and(|min| c.durations.iter().any(|d| d.days() >= min))
             });
             if !satisfied {
-                return Some(Reason::NotPersistent);
+                return Err(Reason::NotPersistent);
             }
         }
-        None
+        Ok(someone_else)
     }
 }
 
@@ -398,6 +432,8 @@ enum Who {
     Writer,
     Other,
     Family,
+    /// A pet, or people in general: no alarm either way.
+    NoAlarm,
 }
 
 /// The cues found in one sentence, computed once and shared by every rule.
@@ -469,13 +505,14 @@ impl<'a> Context<'a> {
             v
         };
         // Longest cue first ("anyone else" over "anyone", "my mum" over "my"), then family
-        // over other person over first person, then the later one ("a relative of mine" is
+        // over other person over no-alarm over first person, then the later one ("a relative of mine" is
         // read as "relative of mine", not "a relative" followed by the writer's "mine").
         let mut candidates: Vec<(usize, usize, Who, u8)> = Vec::new();
         for (list, who, rank) in [
             (&cues.family, Who::Family, 0),
             (&cues.other_person, Who::Other, 1),
-            (&cues.first_person, Who::Writer, 2),
+            (&cues.other_no_alarm, Who::NoAlarm, 2),
+            (&cues.first_person, Who::Writer, 3),
         ] {
             candidates.extend(find(list, ws).iter().map(|m| (m.start, m.end, who, rank)));
         }
@@ -613,11 +650,17 @@ impl<'a> Context<'a> {
 
     /// Who the nearest subject cue before the trigger's last word names.
     fn subject_before_opt(&self, m: &Match) -> Option<Who> {
-        self.subjects
+        let i = self
+            .subjects
             .iter()
-            .rev()
-            .find(|&&(s, e, _)| s <= m.last_literal() && !(s..e).any(|i| m.is_literal(i)))
-            .map(|&(_, _, who)| who)
+            .rposition(|&(s, e, _)| s <= m.last_literal() && !(s..e).any(|i| m.is_literal(i)))?;
+        let who = self.subjects[i].2;
+        // "my dog has blood in his stool": the person named last is a pronoun for the pet
+        // just before it, which raises no alarm.
+        if who == Who::Other && i > 0 && self.subjects[i - 1].2 == Who::NoAlarm {
+            return Some(Who::NoAlarm);
+        }
+        Some(who)
     }
 
     /// Writer rules read a sentence with no subject cue as the writer's own: chat drops the

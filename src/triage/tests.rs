@@ -33,7 +33,12 @@ fn context() -> ContextFile {
         current: strings(&["since", "still", "again"]),
         first_person: strings(&["i", "ive", "im", "my", "me"]),
         other_person: strings(&["my ..1 friend", "she|he|her|his"]),
-        family: strings(&["my ..1 mum|mom|dad|sister", "runs in"]),
+        other_no_alarm: strings(&["my ..1 dog", "anyone|people"]),
+        family: strings(&[
+            "my ..1 mum|mom|dad|sister|son",
+            "my ..3 year old",
+            "runs in",
+        ]),
         terminators: strings(&["but", "although", "except", "until"]),
     }
 }
@@ -207,14 +212,108 @@ fn history_without_a_current_word_is_set_aside() {
     );
 }
 
+fn about_someone_else(text: &str) -> Vec<(String, bool)> {
+    triage()
+        .scan(&clean(text))
+        .into_iter()
+        .map(|h| (h.id, h.about_someone_else))
+        .collect()
+}
+
 #[test]
-fn other_peoples_symptoms_count_only_for_family_history() {
+fn someone_elses_current_alarm_fires_marked_as_theirs() {
+    let theirs = |id: &str| vec![(id.to_string(), true)];
     assert_eq!(
-        reason("my friend has blood in her stool"),
+        about_someone_else("my friend has blood in her stool"),
+        theirs("blood")
+    );
+    assert_eq!(
+        about_someone_else("my mum has blood in her stool"),
+        theirs("blood")
+    );
+    assert_eq!(
+        about_someone_else("she says her stool is black"),
+        theirs("black")
+    );
+    assert_eq!(
+        about_someone_else("my son keeps throwing up"),
+        theirs("vomit")
+    );
+    // A child named by age is a child, not the writer's "my".
+    assert_eq!(
+        about_someone_else("my 3 year old has blood in his poop"),
+        theirs("blood")
+    );
+    assert_eq!(
+        about_someone_else("I have blood in my stool"),
+        [("blood".to_string(), false)]
+    );
+}
+
+#[test]
+fn someone_elses_alarm_keeps_every_other_check() {
+    assert_eq!(
+        reason("my friend has no blood in her stool"),
+        Some(Reason::Negated)
+    );
+    assert_eq!(
+        reason("what if my friend had blood in her stool"),
+        Some(Reason::Hypothetical)
+    );
+    assert_eq!(
+        reason("my friend had blood in her stool years ago"),
+        Some(Reason::Historical)
+    );
+    assert_eq!(
+        reason("my friend vomiting once"),
+        Some(Reason::NotPersistent)
+    );
+    assert!(ids("my friend had a blood test after pooping").is_empty());
+    assert_eq!(
+        reason("my friend is on a diet and lost 5 kg"),
+        Some(Reason::Explained)
+    );
+    // Escalation applies to them as it would to the writer.
+    assert_eq!(
+        fired("my friend has a lot of blood in her stool"),
+        [("blood".to_string(), Tier::Emergency)]
+    );
+}
+
+#[test]
+fn pets_and_people_in_general_raise_nothing() {
+    assert_eq!(
+        reason("my dog has blood in his stool"),
         Some(Reason::OtherPerson)
     );
-    assert!(ids("my mum has blood in her stool").is_empty());
+    assert_eq!(
+        reason("has anyone had blood in their stool"),
+        Some(Reason::OtherPerson)
+    );
+    assert!(ids("people with IBD get blood in their stool").is_empty());
+}
+
+#[test]
+fn the_writers_own_alarm_outranks_someone_elses_for_the_same_rule() {
+    let hits = triage().scan(&clean(
+        "my friend has a lot of blood in her stool. I have blood in my stool too",
+    ));
+    assert_eq!(hits.len(), 1);
+    assert!(!hits[0].about_someone_else);
+    // The tier is still the highest found, whoever it belongs to.
+    assert_eq!(hits[0].tier, Tier::Emergency);
+    let mut both = about_someone_else("my friend keeps throwing up and my stool is black");
+    both.sort();
+    assert_eq!(
+        both,
+        [("black".to_string(), false), ("vomit".to_string(), true)]
+    );
+}
+
+#[test]
+fn family_history_counts_only_blood_relatives() {
     assert_eq!(ids("my mum has coeliac"), ["family-coeliac"]);
+    assert_eq!(ids("my 3 year old has coeliac"), ["family-coeliac"]);
     assert_eq!(ids("coeliac runs in my family"), ["family-coeliac"]);
     assert_eq!(reason("I have coeliac"), Some(Reason::NotFamily));
     assert_eq!(reason("my friend has coeliac"), Some(Reason::NotFamily));
