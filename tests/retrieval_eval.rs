@@ -105,8 +105,9 @@ fn precision_and_answered_share_meet_the_targets() {
     );
 }
 
-/// The set written blind, after tuning, by someone who saw only entry titles. Its floors were
-/// set before its first run and guard against regressions; they are not tuning targets.
+/// The set written blind, after tuning, by someone who saw only entry titles. Its floors sit
+/// below its first blind run (94.8% precision, 90.5% answered) and guard against regressions;
+/// they are not tuning targets.
 #[test]
 fn the_blind_holdout_set_stays_above_its_floors() {
     const HOLDOUT_MIN_PRECISION: f64 = 0.90;
