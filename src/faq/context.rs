@@ -49,6 +49,14 @@ pub struct ContextFile {
     /// "still", "since", "again": the symptom is current even if a past time is mentioned.
     #[serde(default)]
     pub current: Vec<String>,
+    /// "fully recovered", "all fine since", "I'm fine now": after a trigger in its clause,
+    /// the episode is past and over; a current cue inside one ("now", "since") does not count.
+    #[serde(default)]
+    pub resolved: Vec<String>,
+    /// Openings that make a sentence a question without its question mark ("is black stool
+    /// a symptom of ..."), for the general-question check.
+    #[serde(default)]
+    pub question_opening: Vec<String>,
     /// "I", "my", "anyone else": the writer speaks about themselves.
     #[serde(default)]
     pub first_person: Vec<String>,
@@ -69,7 +77,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 16] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 18] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -82,6 +90,8 @@ impl ContextFile {
             ("owned", &self.owned),
             ("historical", &self.historical),
             ("current", &self.current),
+            ("resolved", &self.resolved),
+            ("question_opening", &self.question_opening),
             ("first_person", &self.first_person),
             ("other_person", &self.other_person),
             ("other_no_alarm", &self.other_no_alarm),

@@ -79,6 +79,7 @@ impl RedFlagsFile {
                 r.exclude = expand(&r.exclude);
                 r.explained_by = expand(&r.explained_by);
                 r.require_any = expand(&r.require_any);
+                r.falling = expand(&r.falling);
                 if let Some(e) = &mut r.escalate {
                     e.when = expand(&e.when);
                 }
@@ -154,6 +155,10 @@ pub struct RedFlagRule {
     /// requirement above.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_days: Option<u32>,
+    /// Units (one pattern word each, `@name` allowed) in which a fall stated in numbers
+    /// triggers the rule like a pattern: "from 70kg to 62kg", "80 kg down to 72".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub falling: Vec<String>,
     /// A higher tier when the trigger's sentence (or the next) says it is worse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalate: Option<Escalation>,
@@ -317,6 +322,7 @@ pub fn validate(
             &rule.require_any,
             out,
         );
+        check_patterns(toml, words, &at, "falling", "unit", &rule.falling, out);
         if let Some(days) = rule.min_days
             && !(1..=MAX_MIN_DAYS).contains(&days)
         {

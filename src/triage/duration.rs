@@ -112,6 +112,19 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
                 }
                 return None;
             }
+            if here == "the" || here == "this" {
+                // "over the last month", "in the past few weeks", "this past week": the
+                // span runs up to now, so it is a duration (bare: one unit).
+                let past = matches!(w(i + 1)?, "last" | "past");
+                if !past {
+                    return None;
+                }
+                let next = w(i + 2)?;
+                if let Some(unit) = unit_hours(next).filter(|_| next.len() > 1) {
+                    return Some((3, unit));
+                }
+                return amount(words, i + 2).map(|(len, h)| (2 + len, h));
+            }
             if here == "all" {
                 return Some((
                     2,
@@ -203,6 +216,11 @@ mod tests {
         assert_eq!(days("all week"), [5]);
         assert_eq!(days("for ages"), [60]);
         assert_eq!(days("since I was a kid"), [1825]);
+        assert_eq!(days("over the last month"), [30]);
+        assert_eq!(days("in the past few weeks"), [21]);
+        assert_eq!(days("this past week"), [7]);
+        assert_eq!(days("the last 2 months"), [60]);
+        assert!(days("the last time").is_empty());
     }
 
     #[test]

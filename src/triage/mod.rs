@@ -84,8 +84,13 @@ pub enum Reason {
     NotFamily,
     /// Explained by something else in the message ("trying to lose weight").
     Explained,
-    /// The rule needs a duration or qualifier that the message does not give.
+    /// The rule has `min_days` and the message gives neither a long enough duration nor
+    /// any of the rule's `require_any` qualifiers ("every day", "keep").
     NotPersistent,
+    /// The rule has no duration, only `require_any` companions (a fever needs a gut
+    /// symptom alongside), and the message gives none. How long it has lasted
+    /// ("since yesterday") neither helps nor hurts such a rule.
+    Unqualified,
 }
 
 impl Reason {
@@ -99,6 +104,7 @@ impl Reason {
             Reason::NotFamily => "not a relative",
             Reason::Explained => "explained",
             Reason::NotPersistent => "not persistent",
+            Reason::Unqualified => "qualifier missing",
         }
     }
 }
@@ -135,6 +141,7 @@ struct Rule {
     explained_by: Vec<Pattern>,
     require_any: Vec<Pattern>,
     min_days: Option<u32>,
+    falling: Vec<Pattern>,
     escalate: Option<Escalate>,
 }
 
@@ -156,6 +163,8 @@ struct Cues {
     owned: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
+    resolved: Vec<Pattern>,
+    question_opening: Vec<Pattern>,
     first_person: Vec<Pattern>,
     other_person: Vec<Pattern>,
     other_no_alarm: Vec<Pattern>,
@@ -192,6 +201,8 @@ impl Triage {
             owned: compile(&c.owned, "owned cue")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
+            resolved: compile(&c.resolved, "resolved cue")?,
+            question_opening: compile(&c.question_opening, "question_opening cue")?,
             first_person: compile(&c.first_person, "first_person cue")?,
             other_person: compile(&c.other_person, "other_person cue")?,
             other_no_alarm: compile(&c.other_no_alarm, "other_no_alarm cue")?,
@@ -213,6 +224,7 @@ impl Triage {
                     explained_by: compile(&r.explained_by, &at("explanation"))?,
                     require_any: compile(&r.require_any, &at("requirement"))?,
                     min_days: r.min_days,
+                    falling: compile(&r.falling, &at("falling unit"))?,
                     escalate: match &r.escalate {
                         Some(e) => Some(Escalate {
                             tier: e.tier,
@@ -249,16 +261,20 @@ impl Triage {
                 let mut found = Vec::new();
                 for (si, sentence) in sentences.iter().enumerate() {
                     let ws = &sentence.words;
-                    for p in &rule.patterns {
-                        for m in p.find_all(ws) {
-                            let other_sense = rule.exclude.iter().any(|x| {
-                                x.find_all(ws)
-                                    .iter()
-                                    .any(|e| e.start < m.end && m.start < e.end)
-                            });
-                            if !other_sense {
-                                found.push((si, m));
-                            }
+                    let fallen = rule.falling.iter().flat_map(|unit| falls(unit, ws));
+                    for m in rule
+                        .patterns
+                        .iter()
+                        .flat_map(|p| p.find_all(ws))
+                        .chain(fallen)
+                    {
+                        let other_sense = rule.exclude.iter().any(|x| {
+                            x.find_all(ws)
+                                .iter()
+                                .any(|e| e.start < m.end && m.start < e.end)
+                        });
+                        if !other_sense {
+                            found.push((si, m));
                         }
                     }
                 }
@@ -415,11 +431,58 @@ impl Triage {
                     .is_some_and(|min| c.durations.iter().any(|d| d.days() >= min))
             });
             if !satisfied {
-                return Err(Reason::NotPersistent);
+                return Err(match rule.min_days {
+                    Some(_) => Reason::NotPersistent,
+                    None => Reason::Unqualified,
+                });
             }
         }
         Ok(someone_else)
     }
+}
+
+/// "from 70kg to 62kg", "70 to 62 kg", "80 kg down to 72": a number, then "to" (or "down
+/// to") and a smaller number, with the unit after either. Decimals are read by their whole
+/// part ("70.5" is two words, 70 and 5), so only falls of at least one whole unit count.
+fn falls(unit: &Pattern, ws: &[words::Word]) -> Vec<Match> {
+    let num = |i: usize| ws.get(i).and_then(|w| w.norm.parse::<u32>().ok());
+    let is_unit = |i: usize| {
+        i < ws.len()
+            && unit
+                .find_all(&ws[i..i + 1])
+                .iter()
+                .any(|m| m.start == 0 && m.end == 1)
+    };
+    let word = |i: usize| ws.get(i).map(|w| w.norm.as_str());
+    let mut out = Vec::new();
+    for i in 0..ws.len() {
+        let Some(from) = num(i) else { continue };
+        let mut j = i + 1;
+        let unit_before = is_unit(j);
+        if unit_before {
+            j += 1;
+        }
+        if word(j) == Some("down") {
+            j += 1;
+        }
+        if word(j) != Some("to") {
+            continue;
+        }
+        let Some(to) = num(j + 1) else { continue };
+        let mut end = j + 2;
+        let unit_after = is_unit(end);
+        if unit_after {
+            end += 1;
+        }
+        if (unit_before || unit_after) && to < from {
+            out.push(Match {
+                start: i,
+                end,
+                literals: (i..end).collect(),
+            });
+        }
+    }
+    out
 }
 
 /// The trigger's sentence and the next: "Been throwing up. It's been 3 days."
@@ -457,7 +520,9 @@ struct Context<'a> {
     /// The next sentence says the writer has what this one asked about in general.
     owned_after: bool,
     historical: Vec<Match>,
+    /// Current cues outside every resolution ("now" in "I'm fine now" is not one).
     current: Vec<Match>,
+    resolved: Vec<Match>,
     /// (start, end, who), sorted by start. Where cues overlap the longest wins ("my mum" is
     /// not the writer's "my", "anyone else" is not "anyone").
     subjects: Vec<(usize, usize, Who)>,
@@ -525,11 +590,17 @@ impl<'a> Context<'a> {
         }
         subjects.sort_by_key(|&(s, _, _)| s);
         let writer = subjects.iter().any(|&(_, _, who)| who == Who::Writer);
-        let general_question = sentence.question
+        // Chat drops question marks: "is black poop a symptom of leaky gut".
+        let question = sentence.question
+            || find(&cues.question_opening, ws)
+                .iter()
+                .any(|m| m.start == 0);
+        let general_question = question
             && !writer
             && find(&cues.general_question, ws)
                 .iter()
                 .any(|m| m.start == 0);
+        let resolved = find(&cues.resolved, ws);
         let general = if writer {
             Vec::new()
         } else {
@@ -548,7 +619,11 @@ impl<'a> Context<'a> {
             answered_no: false,
             owned_after: false,
             historical: find(&cues.historical, ws),
-            current: find(&cues.current, ws),
+            current: find(&cues.current, ws)
+                .into_iter()
+                .filter(|c| !resolved.iter().any(|r| overlaps(r, c)))
+                .collect(),
+            resolved,
             subjects,
             durations: duration::durations(ws),
         }
@@ -642,10 +717,19 @@ impl<'a> Context<'a> {
         (start, end)
     }
 
+    /// Past: a historical cue in the clause and no current one, or a resolution after the
+    /// trigger in its clause ("vomiting for days, fully recovered now"), whatever else the
+    /// clause says.
     fn historical(&self, m: &Match) -> bool {
         let (start, end) = self.clause(m);
         let inside = |c: &&Match| c.start >= start && c.end <= end;
-        self.historical.iter().any(|c| inside(&c)) && !self.current.iter().any(|c| inside(&c))
+        let resolved_after = self
+            .resolved
+            .iter()
+            .any(|c| c.start >= m.end && c.end <= end);
+        resolved_after
+            || (self.historical.iter().any(|c| inside(&c))
+                && !self.current.iter().any(|c| inside(&c)))
     }
 
     /// Who the nearest subject cue before the trigger's last word names.

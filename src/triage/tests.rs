@@ -30,7 +30,9 @@ fn context() -> ContextFile {
         general: strings(&["red flags"]),
         owned: strings(&["i have it", "mine"]),
         historical: strings(&["years ago", "as a kid"]),
-        current: strings(&["since", "still", "again"]),
+        current: strings(&["since", "still", "again", "now"]),
+        resolved: strings(&["all fine since", "fully recovered", "im fine now"]),
+        question_opening: strings(&["is|does"]),
         first_person: strings(&["i", "ive", "im", "my", "me"]),
         other_person: strings(&["my ..1 friend", "she|he|her|his"]),
         other_no_alarm: strings(&["my ..1 dog", "anyone|people"]),
@@ -57,6 +59,7 @@ fn rule(id: &str, tier: Tier, patterns: &[&str]) -> RedFlagRule {
         explained_by: vec![],
         require_any: vec![],
         min_days: None,
+        falling: vec![],
         escalate: None,
     }
 }
@@ -79,9 +82,11 @@ fn triage() -> Triage {
     let mut family = rule("family-coeliac", Tier::Soon, &["coeliac|celiac"]);
     family.subject = Subject::Family;
     let swallow = rule("swallow", Tier::Soon, &["cant swallow"]);
+    let mut fever = rule("fever", Tier::Urgent, &["fever"]);
+    fever.require_any = strings(&["diarrh*", "the runs"]);
     let black = rule("black", Tier::Urgent, &["stool .. black"]);
     Triage::from_parts(
-        &[blood, weight, bowel, vomit, family, swallow, black],
+        &[blood, weight, bowel, vomit, family, swallow, black, fever],
         &context(),
     )
     .unwrap()
@@ -383,4 +388,157 @@ fn bad_patterns_are_reported_when_compiling() {
     let r = rule("x", Tier::Soon, &["blood ..9 stool"]);
     let err = Triage::from_parts(&[r], &context()).err().unwrap();
     assert!(err.contains("rule `x` pattern"), "{err}");
+}
+
+#[test]
+fn a_resolution_after_the_trigger_makes_it_past_and_masks_its_time_words() {
+    // "now" and "since" inside a resolution ("fine now", "all fine since") are not current.
+    assert_eq!(
+        reason("I had blood in my stool years ago, all fine since"),
+        Some(Reason::Historical)
+    );
+    assert_eq!(
+        reason("blood in my stool years ago, fully recovered now"),
+        Some(Reason::Historical)
+    );
+    assert_eq!(
+        reason("I kept vomiting for days, I'm fine now"),
+        Some(Reason::Historical)
+    );
+    // A current word outside the resolution still counts, and a resolution before the
+    // trigger says nothing about it.
+    assert_eq!(ids("blood in my stool since last year"), ["blood"]);
+    assert_eq!(ids("I was fine now blood in my stool again"), ["blood"]);
+}
+
+#[test]
+fn a_question_without_its_mark_is_still_a_question() {
+    assert_eq!(
+        reason("is the stool black with leaky gut"),
+        Some(Reason::GeneralQuestion)
+    );
+    assert_eq!(ids("is my stool black because of iron"), ["black"]);
+    assert_eq!(ids("stool black for days"), ["black"]);
+}
+
+#[test]
+fn a_rule_without_a_duration_needs_its_companion_not_persistence() {
+    // The fever rule asks for a gut symptom alongside, never for a duration.
+    assert_eq!(ids("fever and the runs since yesterday"), ["fever"]);
+    assert_eq!(ids("fever and the runs"), ["fever"]);
+    assert_eq!(reason("fever since yesterday"), Some(Reason::Unqualified));
+    // A rule with `min_days` that is not met is not persistent.
+    assert_eq!(
+        reason("threw up once, vomiting"),
+        Some(Reason::NotPersistent)
+    );
+}
+
+#[test]
+fn the_last_or_past_month_is_a_duration() {
+    assert_eq!(ids("diarrhoea every day over the last month"), ["bowel"]);
+    assert_eq!(ids("diarrhoea in the past few weeks"), ["bowel"]);
+    assert_eq!(
+        reason("diarrhoea over the last week"),
+        Some(Reason::NotPersistent)
+    );
+}
+
+/// The real rules and cues in faq/, for fixes made in the data.
+fn real_triage() -> &'static Triage {
+    static T: std::sync::OnceLock<Triage> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("faq");
+        let faq = Faq::load(&dir).unwrap_or_else(|d| panic!("faq/ does not load: {d:?}"));
+        Triage::new(&faq)
+    })
+}
+
+fn real(text: &str) -> Vec<(String, bool)> {
+    real_triage()
+        .scan(&clean(text))
+        .into_iter()
+        .map(|h| (h.id, h.about_someone_else))
+        .collect()
+}
+
+fn real_ids(text: &str) -> Vec<String> {
+    real(text).into_iter().map(|(id, _)| id).collect()
+}
+
+#[test]
+fn real_coffee_ground_vomit_further_along_the_sentence() {
+    assert!(
+        real_ids("been puking all night and now it looks like coffee grounds")
+            .contains(&"vomiting-blood".to_string())
+    );
+    assert!(
+        real_ids("i keep throwing up and it looks like coffee grounds")
+            .contains(&"vomiting-blood".to_string())
+    );
+}
+
+#[test]
+fn real_fever_or_temperature_with_the_runs() {
+    assert!(
+        real_ids("got a fever of 39 and the runs since yesterday")
+            .contains(&"fever-with-gut-symptoms".to_string())
+    );
+    assert!(
+        real_ids("running a temp of 38.5 with diarrhoea")
+            .contains(&"fever-with-gut-symptoms".to_string())
+    );
+    assert!(
+        real_ids(
+            "had food poisoning last year with fever and vomiting for days, fully recovered now"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn real_waking_with_pain_a_few_words_on() {
+    assert_eq!(
+        real_ids("woke up at 2am again with my belly hurting"),
+        ["night-pain"]
+    );
+}
+
+#[test]
+fn real_bare_relative_and_possessive_forms() {
+    assert_eq!(
+        real_ids("sister has ulcerative colitis, is that a risk for me"),
+        ["family-ibd"]
+    );
+    assert!(real_ids("his sister has ulcerative colitis").is_empty());
+    assert_eq!(
+        real("my son's been vomiting for three days and can't keep anything down"),
+        [("persistent-vomiting".to_string(), true)]
+    );
+}
+
+#[test]
+fn real_pets_without_my_and_other_animals() {
+    assert!(real_ids("cat keeps throwing up hairballs for days").is_empty());
+    assert!(real_ids("my rabbit's lost weight, any vet recs").is_empty());
+    assert!(real_ids("our hamster has been vomiting every day").is_empty());
+}
+
+#[test]
+fn real_intentional_cut_and_general_weight_questions() {
+    assert!(real_ids("been on a cut and dropped 4 kilos").is_empty());
+    assert!(real_ids("at what point does weight loss become something to get checked?").is_empty());
+    assert_eq!(
+        real_ids("dropped 4 kilos without trying"),
+        ["unintended-weight-loss"]
+    );
+}
+
+#[test]
+fn real_weight_going_down_in_numbers() {
+    assert_eq!(
+        real_ids("I've gone from 70kg to 62kg without trying"),
+        ["unintended-weight-loss"]
+    );
+    assert!(real_ids("I've gone from 62kg to 70kg").is_empty());
 }
