@@ -12,11 +12,15 @@
 //!   Pseudo-negations ("not only", "can't stop", "for no reason") do not negate.
 //! - hypothetical ("what if I had ...", "should I worry if ..."), or general talk with no
 //!   first-person word ("can leaky gut cause weight loss?", "red flags include ..."): that
-//!   asks for information, which retrieval answers; it is not an alarm.
+//!   asks for information, which retrieval answers; it is not an alarm. Chat drops question
+//!   marks, so a `question_opening` ("is black poop a symptom of ...") makes a question too.
 //! - historical ("years ago", "as a kid") with nothing in the same clause marking it current
 //!   ("still", "since", "again", "started"): a clearly past event raises no alarm. DESIGN.md
 //!   calls history "lower priority"; for a chat bot the useful reading is that a resolved
 //!   event is the writer's history, not news, while any current word brings the alarm back.
+//!   A resolution after the trigger in its clause ("all fine since", "fully recovered now";
+//!   `resolved` cues) marks it past on its own, and the "now" or "since" inside a resolution
+//!   is not a current word.
 //! - explained by the message itself ("trying to lose weight", "iron tablets"), or missing
 //!   what the rule requires (a duration of weeks, "every day", a stomach word).
 //! - a pet's, or people's in general ("my dog has bloody diarrhoea", "has anyone had blood in
@@ -25,7 +29,10 @@
 //!
 //! Whose symptom it is: the nearest person named before the trigger decides ("my friend has
 //! blood in her stool" is the friend's; "my mum has Crohn's and my stool is black" ends with
-//! the writer's); no one named is the writer, since chat drops the "I".
+//! the writer's); no one named is the writer, since chat drops the "I". Chat drops "my" too:
+//! a bare relative with a verb ("sister has UC") is the writer's relative, unless someone
+//! else's possessive comes first ("his sister has ..."); an apostrophe drops, so "my son's"
+//! reads "my sons".
 //!
 //! Someone else's symptom is not set aside. DESIGN.md had "my friend has blood in her stool"
 //! stay silent; a clinician's review disagreed: the writer is often the one who can get the
