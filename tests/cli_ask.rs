@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,8 +25,45 @@ fn run(faq: &Path, index: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// `gutcheck <args>` over the real FAQ, with its index in a fresh folder under `tmp`.
+fn ask(tmp: &Path, args: &[&str]) -> Output {
+    run(&faq(), &tmp.join("index"), args)
+}
+
+/// `gutcheck index`: what it printed.
+fn reindex(faq: &Path, index: &Path) -> String {
+    stdout(&run(faq, index, &["index"]))
+}
+
+/// `gutcheck <args>` over the real FAQ and a fresh index under `tmp`, with stdin, stdout and
+/// stderr piped.
+fn spawn_piped(tmp: &Path, args: &[&str]) -> Child {
+    gutcheck(&faq(), &tmp.join("index"), args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Writes `input` to the child's stdin, closes it and waits for the child to end.
+fn feed(mut child: Child, input: &[u8]) -> Output {
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+/// Asserts the run succeeded (showing its stderr if not) and returns its stdout.
+fn success_stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(out)
 }
 
 fn faq() -> PathBuf {
@@ -55,17 +92,7 @@ fn faq_copy(dir: &Path) -> PathBuf {
 #[test]
 fn ask_prints_a_graded_cited_answer() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(
-        &faq(),
-        &tmp.path().join("index"),
-        &["ask", "is leaky gut real?"],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = stdout(&out);
+    let text = success_stdout(&ask(tmp.path(), &["ask", "is leaky gut real?"]));
     assert!(text.starts_with("Is leaky gut real?"), "{text}");
     assert!(text.contains("Evidence "), "{text}");
     assert!(text.contains("Sources:\n[1] "), "{text}");
@@ -75,33 +102,20 @@ fn ask_prints_a_graded_cited_answer() {
 #[test]
 fn ask_off_topic_abstains() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(
-        &faq(),
-        &tmp.path().join("index"),
+    let text = success_stdout(&ask(
+        tmp.path(),
         &["ask", "anyone watching the game tonight?"],
-    );
-    assert!(out.status.success());
-    assert!(
-        stdout(&out).starts_with("I don't have a good answer"),
-        "{}",
-        stdout(&out)
-    );
+    ));
+    assert!(text.starts_with("I don't have a good answer"), "{text}");
 }
 
 #[test]
 fn ask_json_follows_the_schema() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(
-        &faq(),
-        &tmp.path().join("index"),
+    let text = success_stdout(&ask(
+        tmp.path(),
         &["ask", "--json", "do probiotics help leaky gut"],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = stdout(&out);
+    ));
     assert_eq!(text.lines().count(), 1, "one JSON object on one line");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["query"], "do probiotics help leaky gut");
@@ -128,9 +142,8 @@ fn ask_json_follows_the_schema() {
     assert!(v["suggestions"].as_array().unwrap().is_empty());
     assert!(v["red_flags"].is_array());
 
-    let out = run(
-        &faq(),
-        &tmp.path().join("index"),
+    let out = ask(
+        tmp.path(),
         &["ask", "--json", "how do i change my nickname here"],
     );
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -148,20 +161,8 @@ fn ask_json_stdin_answers_every_line_in_order_and_survives_bad_ones() {
     input.extend_from_slice(&vec![b'a'; 70_000]);
     input.extend_from_slice(b"\nhi everyone!\r\n");
     input.extend_from_slice(b"does zinc help leaky gut"); // no final newline
-    let mut child = gutcheck(&faq(), &tmp.path().join("index"), &["ask", "--json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = stdout(&out)
+    let out = feed(spawn_piped(tmp.path(), &["ask", "--json", "-"]), &input);
+    let lines: Vec<serde_json::Value> = success_stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -181,12 +182,7 @@ fn a_reader_that_stops_early_ends_the_stream_quietly() {
     // `gutcheck ask --json - < big.txt | head -1`: once the reader is gone, stop without a
     // panic or an error message, as Unix tools do.
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = gutcheck(&faq(), &tmp.path().join("index"), &["ask", "--json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(tmp.path(), &["ask", "--json", "-"]);
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         // Far more output than a pipe buffers, so the writes must hit the closed pipe.
@@ -218,10 +214,10 @@ fn index_is_reused_until_the_faq_changes_and_rebuilt_when_corrupt() {
     std::fs::create_dir_all(&index).unwrap();
     std::fs::write(index.join("README.md"), "keep me\n").unwrap();
 
-    let first = stdout(&run(&faq, &index, &["index"]));
+    let first = reindex(&faq, &index);
     assert!(first.starts_with("built "), "{first}");
     assert!(first.contains("no index yet"), "{first}");
-    let second = stdout(&run(&faq, &index, &["index"]));
+    let second = reindex(&faq, &index);
     assert!(second.starts_with("reused "), "{second}");
 
     let entry = faq.join("entries/zinc.toml");
@@ -235,7 +231,7 @@ fn index_is_reused_until_the_faq_changes_and_rebuilt_when_corrupt() {
         ),
     )
     .unwrap();
-    let third = stdout(&run(&faq, &index, &["index"]));
+    let third = reindex(&faq, &index);
     assert!(third.starts_with("built "), "{third}");
     assert!(third.contains("FAQ files changed"), "{third}");
 
@@ -253,7 +249,7 @@ fn index_is_reused_until_the_faq_changes_and_rebuilt_when_corrupt() {
     // Damage the index: it is rebuilt, not trusted.
     let generation = names.iter().find(|n| n.starts_with("faq-")).unwrap();
     std::fs::write(index.join(generation).join("meta.json"), "{ not json").unwrap();
-    let fourth = stdout(&run(&faq, &index, &["index"]));
+    let fourth = reindex(&faq, &index);
     assert!(fourth.starts_with("built "), "{fourth}");
     assert!(fourth.contains("could not be used"), "{fourth}");
     let out = run(
@@ -298,13 +294,7 @@ fn an_invalid_faq_names_the_problem_and_the_fix() {
 #[test]
 fn why_explains_the_decision() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = run(
-        &faq(),
-        &tmp.path().join("index"),
-        &["why", "does ibuprofin cause leaky gut"],
-    );
-    assert!(out.status.success());
-    let text = stdout(&out);
+    let text = success_stdout(&ask(tmp.path(), &["why", "does ibuprofin cause leaky gut"]));
     assert!(text.contains("typo:     ibuprofin -> ibuprofen"), "{text}");
     assert!(text.contains("1. nsaids"), "{text}");
     assert!(text.contains("coverage"), "{text}");
@@ -315,20 +305,14 @@ fn why_explains_the_decision() {
 #[test]
 fn chat_reads_stdin_without_a_terminal() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = gutcheck(&faq(), &tmp.path().join("index"), &["chat"])
+    // stderr is left to the terminal here, as a person at a prompt would have it.
+    let child = gutcheck(&faq(), &tmp.path().join("index"), &["chat"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"is leaky gut real?\n/quit\nnever read\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let text = stdout(&out);
+    let out = feed(child, b"is leaky gut real?\n/quit\nnever read\n");
+    let text = success_stdout(&out);
     assert!(text.contains("Is leaky gut real?"), "{text}");
     assert_eq!(text.matches("not medical advice").count(), 1, "{text}");
 }

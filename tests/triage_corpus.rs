@@ -16,34 +16,17 @@
 #[path = "support/triage_corpus.rs"]
 mod triage_corpus;
 
-const MIN_RECALL: f64 = 0.95;
-const MIN_SILENCE: f64 = 0.95;
-const MIN_LINES: usize = 150;
-
 #[test]
 fn corpus_recall_and_silence() {
-    let cases = triage_corpus::load("tests/triage/corpus.tsv", "corpus.tsv");
-    assert!(
-        cases.len() >= MIN_LINES,
-        "the corpus needs at least {MIN_LINES} messages, has {}",
-        cases.len()
-    );
-    let report = triage_corpus::score(&cases, "corpus.tsv");
-    assert!(
-        report.recall >= MIN_RECALL,
-        "recall {:.1}% is below {:.0}%",
-        report.recall * 100.0,
-        MIN_RECALL * 100.0
-    );
-    assert!(
-        report.silence >= MIN_SILENCE,
-        "silence {:.1}% is below {:.0}%",
-        report.silence * 100.0,
-        MIN_SILENCE * 100.0
-    );
-    assert!(
-        report.wrong_person.is_empty(),
-        "{} alarms credited to the wrong person",
-        report.wrong_person.len()
+    triage_corpus::check(
+        "tests/triage/corpus.tsv",
+        "corpus.tsv",
+        &triage_corpus::Floors {
+            set: "the corpus",
+            min_lines: 150,
+            min_recall: 0.95,
+            min_silence: 0.95,
+            assert_wrong_person: true,
+        },
     );
 }

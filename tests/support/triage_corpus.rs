@@ -1,6 +1,6 @@
 //! Reading and scoring a labelled red-flag file (`kind<TAB>expected<TAB>message`), shared by
 //! tests/triage_corpus.rs (the tuned corpus) and tests/triage_holdout.rs (the blind held-out
-//! set). Each test includes this file with `#[path]` and asserts its own floors.
+//! set). Each test includes this file with `#[path]` and passes its own floors to `check`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -184,4 +184,58 @@ pub fn score(cases: &[Case], name: &str) -> Report {
         silence,
         wrong_person,
     }
+}
+
+/// The floors one labelled file is held to.
+pub struct Floors {
+    /// How the messages' `at least N` assertion names the file ("the corpus").
+    pub set: &'static str,
+    pub min_lines: usize,
+    pub min_recall: f64,
+    pub min_silence: f64,
+    /// Whether an alarm credited to the wrong person fails the test (`true`) or is only
+    /// reported next to the floors (`false`).
+    pub assert_wrong_person: bool,
+}
+
+/// Loads `rel`, asserts it has at least `floors.min_lines` messages, scores it (printing the
+/// report) and asserts recall and silence (and, if asked, whose alarm it is) against `floors`.
+pub fn check(rel: &str, name: &str, floors: &Floors) -> Report {
+    let cases = load(rel, name);
+    assert!(
+        cases.len() >= floors.min_lines,
+        "{} needs at least {} messages, has {}",
+        floors.set,
+        floors.min_lines,
+        cases.len()
+    );
+    let report = score(&cases, name);
+    if !floors.assert_wrong_person {
+        println!(
+            "held-out floors: recall >= {:.0}%, silence >= {:.0}%; wrong person (not asserted): {}",
+            floors.min_recall * 100.0,
+            floors.min_silence * 100.0,
+            report.wrong_person.len()
+        );
+    }
+    assert!(
+        report.recall >= floors.min_recall,
+        "recall {:.1}% is below {:.0}%",
+        report.recall * 100.0,
+        floors.min_recall * 100.0
+    );
+    assert!(
+        report.silence >= floors.min_silence,
+        "silence {:.1}% is below {:.0}%",
+        report.silence * 100.0,
+        floors.min_silence * 100.0
+    );
+    if floors.assert_wrong_person {
+        assert!(
+            report.wrong_person.is_empty(),
+            "{} alarms credited to the wrong person",
+            report.wrong_person.len()
+        );
+    }
+    report
 }
