@@ -92,6 +92,15 @@ struct Bot {
     next_id: u64,
 }
 
+/// What the bot decided about one message, and where to look for its reply.
+struct Said {
+    id: u64,
+    outcome: Outcome,
+    channel: u64,
+    /// The request count before the message was posted.
+    from: usize,
+}
+
 fn settings() -> Settings {
     Settings {
         dev_guild: Some(GuildId::new(GUILD_ID)),
@@ -181,6 +190,100 @@ impl Bot {
         (id, outcome)
     }
 
+    /// Posts a message on shard 0 whose reply the test will read with [`Bot::reply`].
+    async fn message(&mut self, channel: u64, by: Person, content: &str) -> Said {
+        let id = self.id();
+        let from = self.fake.request_count();
+        let (_, outcome) = self.say_on(0, id, channel, by, content, &[]).await;
+        Said {
+            id,
+            outcome,
+            channel,
+            from,
+        }
+    }
+
+    /// Posts `<@bot> text` on `shard`, mentioning the bot, and waits for the bot's decision.
+    async fn mention(&mut self, shard: u32, channel: u64, by: Person, text: &str) -> Said {
+        let id = self.id();
+        let from = self.fake.request_count();
+        let (_, outcome) = self
+            .say_on(
+                shard,
+                id,
+                channel,
+                by,
+                &format!("<@{BOT_USER_ID}> {text}"),
+                &[fixtures::bot_user()],
+            )
+            .await;
+        Said {
+            id,
+            outcome,
+            channel,
+            from,
+        }
+    }
+
+    /// The body of the message the bot posted in the channel after `said`.
+    async fn reply(&self, said: &Said) -> Value {
+        let posts = format!("/api/v10/channels/{}/messages", said.channel);
+        self.fake
+            .wait_request(said.from, "POST", |r| r.path == posts)
+            .await
+            .body
+    }
+
+    /// Asserts the bot decided `expected` about `said`, then returns the message it posted.
+    async fn expect_reply(&self, said: &Said, expected: Outcome) -> Value {
+        assert_eq!(said.outcome, expected);
+        self.reply(said).await
+    }
+
+    /// Dispatches the interaction `make` builds for a fresh id; returns the id and the request
+    /// count before it.
+    fn interaction(&mut self, make: impl FnOnce(u64) -> Value) -> (u64, usize) {
+        let id = self.id();
+        let from = self.fake.request_count();
+        self.fake.dispatch(0, "INTERACTION_CREATE", make(id));
+        (id, from)
+    }
+
+    /// Dispatches the interaction `make` builds and returns the callback the bot posted.
+    async fn interact(&mut self, make: impl FnOnce(u64) -> Value) -> Value {
+        let (id, from) = self.interaction(make);
+        let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
+        self.fake
+            .wait_request(from, "POST", |r| r.path == path)
+            .await
+            .body
+    }
+
+    /// A moderator runs /faq-reload; returns the interaction id and the request count before.
+    fn reload(&mut self) -> (u64, usize) {
+        self.interaction(|id| fixtures::command(id, ELSEWHERE, MOD, "faq-reload", &[], json!({})))
+    }
+
+    /// The follow-up the bot posted to the webhook of interaction `id` after request `from`.
+    async fn follow_up(&self, id: u64, from: usize) -> Value {
+        let webhook = format!("/api/v10/webhooks/{APP_ID}/token-{id}");
+        self.fake
+            .wait_request(from, "POST", |r| r.path.starts_with(&webhook))
+            .await
+            .body
+    }
+
+    /// Alice's /ask of `question`: the description of the answer's embed.
+    async fn ask_description(&mut self, question: &str) -> String {
+        let body = self
+            .command(ALICE, "ask", &[("question", 3, json!(question))])
+            .await;
+        embeds(&body)[0]["description"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     async fn observe<T>(&mut self, pick: impl Fn(&Observed) -> Option<T>) -> T {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
@@ -198,17 +301,10 @@ impl Bot {
 
     /// Runs a slash command and returns the interaction callback the bot posted.
     async fn command(&mut self, by: Person, name: &str, options: &[(&str, u8, Value)]) -> Value {
-        let id = self.id();
-        let from = self.fake.request_count();
         // Discord resolves user options; Bob is the one user the tests point answers at.
         let resolved = json!({"users": {BOB.id.to_string(): BOB.user()}});
-        let payload = fixtures::command(id, ELSEWHERE, by, name, options, resolved);
-        self.fake.dispatch(0, "INTERACTION_CREATE", payload);
-        let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
-        self.fake
-            .wait_request(from, "POST", |r| r.path == path)
+        self.interact(|id| fixtures::command(id, ELSEWHERE, by, name, options, resolved))
             .await
-            .body
     }
 
     async fn stop(mut self) {
@@ -347,19 +443,9 @@ async fn connects_registers_commands_and_answers_slash_commands() {
     );
 
     // /faq autocomplete: ranked titles, at most 25, ids as values.
-    let id = bot.id();
-    let from = bot.fake.request_count();
-    bot.fake.dispatch(
-        0,
-        "INTERACTION_CREATE",
-        fixtures::autocomplete(id, ELSEWHERE, ALICE, "faq", "topic", "zonul"),
-    );
-    let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
     let body = bot
-        .fake
-        .wait_request(from, "POST", |r| r.path == path)
-        .await
-        .body;
+        .interact(|id| fixtures::autocomplete(id, ELSEWHERE, ALICE, "faq", "topic", "zonul"))
+        .await;
     assert_eq!(body["type"], 8, "an autocomplete result");
     let choices = body["data"]["choices"].as_array().unwrap();
     assert!(!choices.is_empty() && choices.len() <= 25);
@@ -382,19 +468,9 @@ async fn connects_registers_commands_and_answers_slash_commands() {
     );
 
     // Empty input lists the most useful entries, up to the limit.
-    let id = bot.id();
-    let from = bot.fake.request_count();
-    bot.fake.dispatch(
-        0,
-        "INTERACTION_CREATE",
-        fixtures::autocomplete(id, ELSEWHERE, ALICE, "faq", "topic", ""),
-    );
-    let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
     let body = bot
-        .fake
-        .wait_request(from, "POST", |r| r.path == path)
-        .await
-        .body;
+        .interact(|id| fixtures::autocomplete(id, ELSEWHERE, ALICE, "faq", "topic", ""))
+        .await;
     let choices = body["data"]["choices"].as_array().unwrap();
     assert_eq!(choices.len(), bot.oracle.faq().entries.len().min(25));
 
@@ -480,85 +556,43 @@ async fn mentions_passive_answers_cooldowns_and_dismiss() {
     // A mention anywhere gets a reply to that message, pinging nobody.
     let question = "is leaky gut real?";
     let expected = bot.oracle.respond(question).answer.unwrap();
-    let id = bot.id();
-    let from = bot.fake.request_count();
-    let (_, outcome) = bot
-        .say_on(
-            0,
-            id,
-            ELSEWHERE,
-            ALICE,
-            &format!("<@{BOT_USER_ID}> {question}"),
-            &[fixtures::bot_user()],
+    let said = bot.mention(0, ELSEWHERE, ALICE, question).await;
+    let sent = bot
+        .expect_reply(
+            &said,
+            Outcome::Replied {
+                warned: None,
+                answered: Some(expected.id.clone()),
+            },
         )
         .await;
-    assert_eq!(
-        outcome,
-        Outcome::Replied {
-            warned: None,
-            answered: Some(expected.id.clone())
-        }
-    );
-    let sent = bot
-        .fake
-        .wait_request(from, "POST", |r| {
-            r.path == format!("/api/v10/channels/{ELSEWHERE}/messages")
-        })
-        .await
-        .body;
-    assert_eq!(sent["message_reference"]["message_id"], id.to_string());
+    assert_eq!(sent["message_reference"]["message_id"], said.id.to_string());
     no_pings(&sent);
     assert_eq!(sent["allowed_mentions"]["replied_user"], false);
     assert_eq!(embeds(&sent)[0]["title"], expected.title.as_str());
 
     // An unclear question: "did you mean" buttons; a click shows that entry to the clicker.
     let (vague, suggested) = vague_question(bot.oracle.as_ref());
-    let id = bot.id();
-    let from = bot.fake.request_count();
-    let (_, outcome) = bot
-        .say_on(
-            0,
-            id,
-            ELSEWHERE,
-            ALICE,
-            &format!("<@{BOT_USER_ID}> {vague}"),
-            &[fixtures::bot_user()],
+    let said = bot.mention(0, ELSEWHERE, ALICE, &vague).await;
+    let sent = bot
+        .expect_reply(
+            &said,
+            Outcome::Replied {
+                warned: None,
+                answered: None,
+            },
         )
         .await;
-    assert_eq!(
-        outcome,
-        Outcome::Replied {
-            warned: None,
-            answered: None
-        }
-    );
-    let sent = bot
-        .fake
-        .wait_request(from, "POST", |r| {
-            r.path == format!("/api/v10/channels/{ELSEWHERE}/messages")
-        })
-        .await
-        .body;
     let buttons = sent["components"][0]["components"].as_array().unwrap();
     let ids: Vec<&str> = buttons
         .iter()
         .map(|b| b["custom_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids[0], format!("gutcheck:entry:{suggested}"), "{ids:?}");
-    let id = bot.id();
-    let from = bot.fake.request_count();
     let echoed = fixtures::bot_message(9_998, ELSEWHERE, &sent);
-    bot.fake.dispatch(
-        0,
-        "INTERACTION_CREATE",
-        fixtures::button(id, ELSEWHERE, BOB, ids[0], echoed),
-    );
-    let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
     let body = bot
-        .fake
-        .wait_request(from, "POST", |r| r.path == path)
-        .await
-        .body;
+        .interact(|id| fixtures::button(id, ELSEWHERE, BOB, ids[0], echoed))
+        .await;
     assert_eq!(body["data"]["flags"], EPHEMERAL);
     let title = &bot.oracle.faq().entry(&suggested).unwrap().title;
     assert_eq!(embeds(&body)[0]["title"], title.as_str());
@@ -569,22 +603,17 @@ async fn mentions_passive_answers_cooldowns_and_dismiss() {
 
     // Passive channel: a clear question is answered, with a Dismiss button.
     let (passive_q, entry) = passive_question(bot.oracle.as_ref());
-    let from = bot.fake.request_count();
-    let (asked, outcome) = bot.say(PASSIVE, ALICE, &passive_q).await;
-    assert_eq!(
-        outcome,
-        Outcome::Replied {
-            warned: None,
-            answered: Some(entry.clone())
-        }
-    );
-    let posts = format!("/api/v10/channels/{PASSIVE}/messages");
+    let said = bot.message(PASSIVE, ALICE, &passive_q).await;
     let sent = bot
-        .fake
-        .wait_request(from, "POST", |r| r.path == posts)
-        .await
-        .body;
-    assert_eq!(sent["message_reference"]["message_id"], asked.to_string());
+        .expect_reply(
+            &said,
+            Outcome::Replied {
+                warned: None,
+                answered: Some(entry.clone()),
+            },
+        )
+        .await;
+    assert_eq!(sent["message_reference"]["message_id"], said.id.to_string());
     let button = &sent["components"][0]["components"][0];
     assert_eq!(button["label"], "Dismiss");
     let dismiss_id = button["custom_id"].as_str().unwrap().to_string();
@@ -610,19 +639,9 @@ async fn mentions_passive_answers_cooldowns_and_dismiss() {
 
     // Dismiss: refused for a bystander, done for the asker.
     let reply_message = fixtures::bot_message(9_999, PASSIVE, &sent);
-    let id = bot.id();
-    let from = bot.fake.request_count();
-    bot.fake.dispatch(
-        0,
-        "INTERACTION_CREATE",
-        fixtures::button(id, PASSIVE, BOB, &dismiss_id, reply_message.clone()),
-    );
-    let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
     let body = bot
-        .fake
-        .wait_request(from, "POST", |r| r.path == path)
-        .await
-        .body;
+        .interact(|id| fixtures::button(id, PASSIVE, BOB, &dismiss_id, reply_message.clone()))
+        .await;
     assert_eq!(body["data"]["flags"], EPHEMERAL);
     assert!(
         body["data"]["content"]
@@ -631,13 +650,8 @@ async fn mentions_passive_answers_cooldowns_and_dismiss() {
             .contains("Only the person")
     );
 
-    let id = bot.id();
-    let from = bot.fake.request_count();
-    bot.fake.dispatch(
-        0,
-        "INTERACTION_CREATE",
-        fixtures::button(id, PASSIVE, ALICE, &dismiss_id, reply_message),
-    );
+    let (_, from) =
+        bot.interaction(|id| fixtures::button(id, PASSIVE, ALICE, &dismiss_id, reply_message));
     bot.fake
         .wait_request(from, "DELETE", |r| {
             r.path == format!("/api/v10/channels/{PASSIVE}/messages/9999")
@@ -658,19 +672,13 @@ async fn red_flags_warn_once_and_negations_stay_quiet() {
         .warning_tier()
         .expect("the triage flags the alarm");
 
-    let from = bot.fake.request_count();
-    let (_, outcome) = bot.say(SCANNED, ALICE, alarm).await;
+    let said = bot.message(SCANNED, ALICE, alarm).await;
+    let outcome = &said.outcome;
     assert!(
-        matches!(outcome, Outcome::Replied { warned: Some(t), answered: None } if t == tier),
+        matches!(outcome, Outcome::Replied { warned: Some(t), answered: None } if *t == tier),
         "{outcome:?}"
     );
-    let sent = bot
-        .fake
-        .wait_request(from, "POST", |r| {
-            r.path == format!("/api/v10/channels/{SCANNED}/messages")
-        })
-        .await
-        .body;
+    let sent = bot.reply(&said).await;
     no_pings(&sent);
     assert!(
         embeds(&sent)[0]["title"]
@@ -701,22 +709,16 @@ async fn red_flags_warn_once_and_negations_stay_quiet() {
         bot.oracle.respond(emergency).warning_tier(),
         Some(gutcheck::faq::Tier::Emergency)
     );
-    let from = bot.fake.request_count();
-    let (_, outcome) = bot.say(PASSIVE, BOB, emergency).await;
-    assert_eq!(
-        outcome,
-        Outcome::Replied {
-            warned: Some(gutcheck::faq::Tier::Emergency),
-            answered: None
-        }
-    );
+    let said = bot.message(PASSIVE, BOB, emergency).await;
     let sent = bot
-        .fake
-        .wait_request(from, "POST", |r| {
-            r.path == format!("/api/v10/channels/{PASSIVE}/messages")
-        })
-        .await
-        .body;
+        .expect_reply(
+            &said,
+            Outcome::Replied {
+                warned: Some(gutcheck::faq::Tier::Emergency),
+                answered: None,
+            },
+        )
+        .await;
     assert_eq!(embeds(&sent).len(), 1, "{sent:#}");
     assert!(
         sent["components"].is_null(),
@@ -757,16 +759,8 @@ async fn faq_reload_swaps_good_files_and_keeps_serving_on_errors() {
     );
     std::fs::write(&path, edited).unwrap();
 
-    let reload = |bot: &mut Bot| {
-        let id = bot.id();
-        let from = bot.fake.request_count();
-        let payload = fixtures::command(id, ELSEWHERE, MOD, "faq-reload", &[], json!({}));
-        bot.fake.dispatch(0, "INTERACTION_CREATE", payload);
-        (id, from)
-    };
-
     // A good edit: deferred (ephemeral), then the result as a follow-up.
-    let (id, from) = reload(&mut bot);
+    let (id, from) = bot.reload();
     let callback = format!("/api/v10/interactions/{id}/token-{id}/callback");
     let deferred = bot
         .fake
@@ -774,32 +768,16 @@ async fn faq_reload_swaps_good_files_and_keeps_serving_on_errors() {
         .await;
     assert_eq!(deferred.body["type"], 5);
     assert_eq!(deferred.body["data"]["flags"], EPHEMERAL);
-    let webhook = format!("/api/v10/webhooks/{APP_ID}/token-{id}");
-    let result = bot
-        .fake
-        .wait_request(from, "POST", |r| r.path.starts_with(&webhook))
-        .await
-        .body;
+    let result = bot.follow_up(id, from).await;
     assert_eq!(embeds(&result)[0]["title"], "FAQ reloaded");
-    let body = bot
-        .command(ALICE, "ask", &[("question", 3, json!(question))])
-        .await;
-    let description = embeds(&body)[0]["description"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let description = bot.ask_description(question).await;
     assert!(description.starts_with(marker), "{description}");
 
     // A broken file: errors shown with their place, the edited FAQ still served.
     let broken = bot.faq.path().join("entries").join("broken.toml");
     std::fs::write(&broken, "id = \"broken\"\ntitle = \n").unwrap();
-    let (id, from) = reload(&mut bot);
-    let webhook = format!("/api/v10/webhooks/{APP_ID}/token-{id}");
-    let result = bot
-        .fake
-        .wait_request(from, "POST", |r| r.path.starts_with(&webhook))
-        .await
-        .body;
+    let (id, from) = bot.reload();
+    let result = bot.follow_up(id, from).await;
     let embed = &embeds(&result)[0];
     assert_eq!(embed["title"], "FAQ not reloaded");
     let text = embed["description"].as_str().unwrap();
@@ -808,13 +786,7 @@ async fn faq_reload_swaps_good_files_and_keeps_serving_on_errors() {
         text.contains("previous FAQ is still being served"),
         "{text}"
     );
-    let body = bot
-        .command(ALICE, "ask", &[("question", 3, json!(question))])
-        .await;
-    let description = embeds(&body)[0]["description"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let description = bot.ask_description(question).await;
     assert!(description.starts_with(marker), "{description}");
 
     bot.stop().await;
@@ -867,16 +839,8 @@ async fn two_shards_both_serve() {
     );
     // Each shard delivers events to the same bot.
     for shard in [0, 1] {
-        let id = bot.id();
-        let (_, outcome) = bot
-            .say_on(
-                shard,
-                id,
-                ELSEWHERE,
-                ALICE,
-                &format!("<@{BOT_USER_ID}> is leaky gut real?"),
-                &[fixtures::bot_user()],
-            )
+        let Said { outcome, .. } = bot
+            .mention(shard, ELSEWHERE, ALICE, "is leaky gut real?")
             .await;
         assert!(
             matches!(
