@@ -682,7 +682,9 @@ impl<'a> Context<'a> {
             let Some(&target) = m.literals.iter().find(|&&i| i >= c.end) else {
                 return false;
             };
-            target - c.end <= NEGATION_WINDOW && !self.terminated(c.end, target, true)
+            target - c.end <= NEGATION_WINDOW
+                && !self.terminated(c.end, target, true)
+                && !self.new_owned_item(c, m)
         });
         before
             || self.negation_after.iter().any(|c| {
@@ -690,6 +692,28 @@ impl<'a> Context<'a> {
                     && c.start - m.end <= NEGATION_AFTER_WINDOW
                     && !self.terminated(m.end, c.start, true)
             })
+    }
+
+    /// A comma after the cue starts a new item when that item names whose it is before or in
+    /// its first words: "no fever, blood in my stool" and "no fever, my stool is black" report
+    /// a symptom, while a bare list of negated symptoms ("no fever, pain or blood in my stool",
+    /// "no fever, diarrhoea or vomiting") stays negated. Erring this way costs a warning on an
+    /// odd list; erring the other way hides blood in the stool.
+    fn new_owned_item(&self, cue: &Match, m: &Match) -> bool {
+        let ws = &self.sentence.words;
+        let owned = |from: usize, to: usize| {
+            self.subjects
+                .iter()
+                .any(|&(s, _, who)| (from..to).contains(&s) && who != Who::NoAlarm)
+        };
+        (cue.end.saturating_sub(1)..m.start).any(|p| {
+            ws[p].pause_after
+                && if p + 1 == m.start {
+                    owned(m.start, m.end)
+                } else {
+                    owned(p + 1, m.start)
+                }
+        })
     }
 
     /// A hypothetical's scope also ends at a comma: "if I eat gluten, I get blood in my stool"

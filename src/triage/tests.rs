@@ -135,11 +135,29 @@ fn negation_scope_ends_at_terminators_and_sentence_ends() {
 
 #[test]
 fn negation_reaches_only_a_few_words() {
-    assert!(ids("not feeling great these days honestly, blood in my stool").is_empty());
+    assert!(ids("not feeling great these days honestly blood in my stool").is_empty());
     assert_eq!(
         ids("not feeling great at all these days to be honest with you, blood in my stool"),
         ["blood"]
     );
+}
+
+#[test]
+fn a_comma_ends_the_negation_before_an_item_that_names_its_owner() {
+    // "no fever, blood in my stool" reports blood: the new item says whose it is. A bare list
+    // of negated symptoms stays negated.
+    assert_eq!(ids("no fever, blood in my stool though"), ["blood"]);
+    assert_eq!(
+        ids("not feeling great these days honestly, blood in my stool"),
+        ["blood"]
+    );
+    assert_eq!(ids("no pain, no fever, blood in my poop"), ["blood"]);
+    assert!(ids("no fever, no blood in my stool").is_empty());
+    assert!(ids("no fever, diarrhoea or vomiting").is_empty());
+    assert!(ids("I haven't had fever, pain or blood in my stool").is_empty());
+    assert_eq!(ids("no fever, my stool is black"), ["black"]);
+    assert_eq!(ids("no fever, I have blood in my stool"), ["blood"]);
+    assert!(ids("no fever, pain or blood in my stool").is_empty());
 }
 
 #[test]
