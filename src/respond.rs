@@ -94,6 +94,13 @@ impl Gutcheck {
         Ok((Gutcheck::with_engine(faq, engine), report))
     }
 
+    /// Loads and validates `faq_dir` into an in-RAM index, touching nothing on disk: hot
+    /// reload builds this beside the core that keeps serving, so shard processes sharing
+    /// `index/` never race to rewrite it.
+    pub fn load_in_ram(faq_dir: &Path) -> Result<Gutcheck, GutcheckError> {
+        Gutcheck::from_faq(load_faq(faq_dir)?)
+    }
+
     /// An engine over an in-RAM index: tests, `check`, and hot reload (build beside the old
     /// one, then swap).
     pub fn from_faq(faq: Faq) -> Result<Gutcheck, GutcheckError> {
@@ -123,9 +130,16 @@ impl Gutcheck {
     pub fn respond_with(&self, message: &str, thresholds: &Thresholds) -> Reply {
         let cleaned = clean(message);
         let red_flags = self.triage.scan(&cleaned);
+        let (retrieval, decision) = self.decide(&cleaned, thresholds);
+        self.compose(message, &decision, &retrieval, red_flags)
+    }
+
+    /// Retrieval and the answer-or-abstain decision: what `respond` acts on and `explain`
+    /// shows, computed in one place so the two cannot disagree.
+    fn decide(&self, cleaned: &Cleaned, thresholds: &Thresholds) -> (Retrieval, Decision) {
         let retrieval = self.engine.retrieve(&cleaned.text);
         let decision = decide::decide(&retrieval, thresholds);
-        self.compose(message, &decision, &retrieval, red_flags)
+        (retrieval, decision)
     }
 
     /// Retrieval without the decision: `check`'s self-consistency and the evaluation use it.
@@ -162,8 +176,7 @@ impl Gutcheck {
 
     pub fn explain_with(&self, message: &str, thresholds: &Thresholds) -> Explanation {
         let cleaned = clean(message);
-        let retrieval = self.engine.retrieve(&cleaned.text);
-        let decision = decide::decide(&retrieval, thresholds);
+        let (retrieval, decision) = self.decide(&cleaned, thresholds);
         let candidates = retrieval
             .candidates
             .iter()
@@ -273,7 +286,8 @@ pub struct ExplainedCandidate {
     pub score: f32,
     pub phrasing: Option<String>,
     pub coverage: f32,
-    /// Share of the message the phrasing accounts for (shown, not used by the decision).
+    /// Share of the message the phrasing accounts for (lets a one-topic question like
+    /// "zinc?" be suggested; see `search::decide`).
     pub focus: f32,
     pub matched: Vec<String>,
     pub missing: Vec<String>,

@@ -92,24 +92,15 @@ pub fn reads_as_question(message: &str) -> bool {
     })
 }
 
-/// The loader `serve` uses: a fresh in-memory index over `faq_dir`, built beside the core
-/// that keeps serving (the persisted index is for fast start-up, not for reloads, so shard
-/// processes sharing `index/` never race to rewrite it).
+/// The loader `serve` uses: a fresh in-memory core over `faq_dir` (`Gutcheck::load_in_ram`),
+/// its errors one per line for whoever asked for the reload.
 pub fn gutcheck_loader(faq_dir: PathBuf) -> Loader {
-    Arc::new(move || {
-        let faq = crate::faq::Faq::load(&faq_dir).map_err(|d| {
-            let errors: Vec<String> = d.errors().map(|e| e.to_string()).collect();
-            if errors.is_empty() {
-                vec![format!(
-                    "the FAQ in {} could not be loaded",
-                    faq_dir.display()
-                )]
-            } else {
-                errors
-            }
-        })?;
-        let core = Gutcheck::from_faq(faq).map_err(|e| vec![e.to_string()])?;
-        Ok(Box::new(core) as Box<dyn Core>)
+    Arc::new(move || match Gutcheck::load_in_ram(&faq_dir) {
+        Ok(core) => Ok(Box::new(core) as Box<dyn Core>),
+        Err(GutcheckError::FaqInvalid { diagnostics, .. }) => {
+            Err(diagnostics.errors().map(|e| e.to_string()).collect())
+        }
+        Err(other) => Err(vec![other.to_string()]),
     })
 }
 
