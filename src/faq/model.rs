@@ -20,14 +20,6 @@ pub enum Grade {
 }
 
 impl Grade {
-    pub const ALL: [Grade; 5] = [
-        Grade::Strong,
-        Grade::Moderate,
-        Grade::Emerging,
-        Grade::Insufficient,
-        Grade::Guideline,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Grade::Strong => "strong",
