@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use gutcheck::faq::Faq;
-use gutcheck::respond::Gutcheck;
+use gutcheck::respond::{Gutcheck, ModelChoice};
 
 const TYPICAL: &str = "does taking ibuprofen every day make my gut leaky?";
 
@@ -79,7 +79,7 @@ fn throughput(g: &Gutcheck) {
 
 fn main() {
     let faq = load();
-    let g = Gutcheck::from_faq(faq.clone()).unwrap();
+    let g = Gutcheck::from_faq(faq.clone(), &ModelChoice::default()).unwrap();
     percentiles(&g, "respond typical", TYPICAL);
     percentiles(&g, "respond 80 words", LONG);
     throughput(&g);
@@ -100,13 +100,15 @@ fn main() {
     let mut slow = c.benchmark_group("index");
     slow.sample_size(20);
     slow.bench_function("build-in-ram", |b| {
-        b.iter(|| Gutcheck::from_faq(black_box(faq.clone())).unwrap())
+        b.iter(|| Gutcheck::from_faq(black_box(faq.clone()), &ModelChoice::default()).unwrap())
     });
     slow.bench_function("startup-from-persisted", |b| {
         b.iter(|| Gutcheck::open(faq_dir(), index.path()).unwrap())
     });
     slow.bench_function("rebuild-persisted", |b| {
-        b.iter(|| Gutcheck::open_with(faq_dir(), index.path(), true).unwrap())
+        b.iter(|| {
+            Gutcheck::open_with(faq_dir(), index.path(), &ModelChoice::default(), true).unwrap()
+        })
     });
     slow.finish();
     c.final_summary();

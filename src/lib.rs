@@ -5,8 +5,10 @@
 pub mod cli;
 pub mod discord;
 pub mod faq;
+pub mod hybrid;
 pub mod reply;
 pub mod respond;
 pub mod search;
+pub mod semantic;
 pub mod text;
 pub mod triage;

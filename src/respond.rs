@@ -3,18 +3,45 @@
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::faq::{Diagnostics, Faq, Severity};
+use crate::hybrid::decide::Rule;
+use crate::hybrid::{SemanticIndex, SemanticRanking};
 use crate::reply::{Reply, compose};
 use crate::search::store::{self, IndexReport};
-use crate::search::{Decision, Engine, Retrieval, Thresholds, decide};
+use crate::search::{Decision, Engine, Retrieval, Thresholds};
+use crate::semantic::vectors::{BuildReport, CACHE_FILE};
+use crate::semantic::{self, Embedder};
 use crate::text::clean::{Cleaned, clean};
 use crate::triage::Triage;
+
+/// Which sentence-embedding model a core uses, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelChoice {
+    /// The model files in this folder (`semantic::DEFAULT_MODEL_DIR` by default).
+    Dir(PathBuf),
+    /// Lexical retrieval only (`--lexical-only`): faster, and it answers fewer paraphrases.
+    Off,
+}
+
+impl Default for ModelChoice {
+    fn default() -> Self {
+        ModelChoice::Dir(PathBuf::from(semantic::DEFAULT_MODEL_DIR))
+    }
+}
+
+/// The model and the FAQ's phrasings as vectors.
+struct Semantic {
+    model: Arc<Embedder>,
+    index: SemanticIndex,
+}
 
 pub struct Gutcheck {
     pub faq: Faq,
     engine: Engine,
+    semantic: Option<Semantic>,
     /// Used by `respond`; `respond_with` takes others (e.g. `Thresholds::PASSIVE`).
     pub thresholds: Thresholds,
     /// Red-flag rules compiled once per FAQ; runs on every message, independently of retrieval.
@@ -27,6 +54,8 @@ pub struct OpenReport {
     pub index: IndexReport,
     /// Warnings from loading the FAQ (stale reviews); errors prevent opening.
     pub warnings: Diagnostics,
+    /// How the FAQ's vectors were found (`None` without a model).
+    pub vectors: Option<BuildReport>,
     /// FAQ load plus index open or build.
     pub elapsed: Duration,
 }
@@ -41,6 +70,8 @@ pub enum GutcheckError {
         diagnostics: Diagnostics,
     },
     Index(String),
+    /// The embedding model could not be loaded.
+    Model(semantic::SemanticError),
 }
 
 impl std::fmt::Display for GutcheckError {
@@ -63,6 +94,7 @@ impl std::fmt::Display for GutcheckError {
                 )
             }
             GutcheckError::Index(message) => f.write_str(message),
+            GutcheckError::Model(e) => write!(f, "{e}; or run with --lexical-only"),
         }
     }
 }
@@ -71,51 +103,64 @@ impl std::error::Error for GutcheckError {}
 
 impl Gutcheck {
     /// Loads and validates `faq_dir`, then reuses the index in `index_dir` when it was built
-    /// from exactly these files, or rebuilds it atomically.
+    /// from exactly these files, or rebuilds it atomically. Uses the default model.
     pub fn open(faq_dir: &Path, index_dir: &Path) -> Result<(Gutcheck, OpenReport), GutcheckError> {
-        Gutcheck::open_with(faq_dir, index_dir, false)
+        Gutcheck::open_with(faq_dir, index_dir, &ModelChoice::default(), false)
     }
 
-    /// As `open`; `rebuild` forces a fresh index even when the stored one matches.
+    /// As `open`, with a model choice; `rebuild` forces a fresh index even when the stored one
+    /// matches. The FAQ's vectors are cached in `index_dir` beside the index.
     pub fn open_with(
         faq_dir: &Path,
         index_dir: &Path,
+        model: &ModelChoice,
         rebuild: bool,
     ) -> Result<(Gutcheck, OpenReport), GutcheckError> {
         let start = Instant::now();
         let faq = load_faq(faq_dir)?;
         let (engine, index) = store::open_or_build(&faq, index_dir, rebuild)
             .map_err(|e| GutcheckError::Index(e.to_string()))?;
+        let cache = index_dir.join(CACHE_FILE);
+        let (semantic, vectors) = build_semantic(&faq, model, Some(&cache))?;
         let report = OpenReport {
             index,
             warnings: faq.warnings.clone(),
+            vectors,
             elapsed: start.elapsed(),
         };
-        Ok((Gutcheck::with_engine(faq, engine), report))
+        Ok((Gutcheck::assemble(faq, engine, semantic), report))
     }
 
     /// Loads and validates `faq_dir` into an in-RAM index, touching nothing on disk: hot
     /// reload builds this beside the core that keeps serving, so shard processes sharing
-    /// `index/` never race to rewrite it.
-    pub fn load_in_ram(faq_dir: &Path) -> Result<Gutcheck, GutcheckError> {
-        Gutcheck::from_faq(load_faq(faq_dir)?)
+    /// `index/` never race to rewrite it. The model is the one already loaded in this process
+    /// (its memo makes unchanged phrasings free).
+    pub fn load_in_ram(faq_dir: &Path, model: &ModelChoice) -> Result<Gutcheck, GutcheckError> {
+        Gutcheck::from_faq(load_faq(faq_dir)?, model)
     }
 
     /// An engine over an in-RAM index: tests, `check`, and hot reload (build beside the old
     /// one, then swap).
-    pub fn from_faq(faq: Faq) -> Result<Gutcheck, GutcheckError> {
+    pub fn from_faq(faq: Faq, model: &ModelChoice) -> Result<Gutcheck, GutcheckError> {
         let engine = Engine::in_ram(&faq)
             .map_err(|e| GutcheckError::Index(format!("cannot build the in-memory index: {e}")))?;
-        Ok(Gutcheck::with_engine(faq, engine))
+        let (semantic, _) = build_semantic(&faq, model, None)?;
+        Ok(Gutcheck::assemble(faq, engine, semantic))
     }
 
-    fn with_engine(faq: Faq, engine: Engine) -> Gutcheck {
+    fn assemble(faq: Faq, engine: Engine, semantic: Option<Semantic>) -> Gutcheck {
         Gutcheck {
             triage: Triage::new(&faq),
             faq,
             engine,
+            semantic,
             thresholds: Thresholds::default(),
         }
+    }
+
+    /// The embedding model in use, if any (triage and gap grouping may share it).
+    pub fn model(&self) -> Option<&Arc<Embedder>> {
+        self.semantic.as_ref().map(|s| &s.model)
     }
 
     pub fn engine(&self) -> &Engine {
@@ -126,23 +171,34 @@ impl Gutcheck {
         self.respond_with(message, &self.thresholds)
     }
 
-    /// clean -> triage -> retrieve -> compose.
+    /// clean -> triage -> retrieve (both signals) -> decide -> compose.
     pub fn respond_with(&self, message: &str, thresholds: &Thresholds) -> Reply {
         let cleaned = clean(message);
         let red_flags = self.triage.scan(&cleaned);
-        let (retrieval, decision) = self.decide(&cleaned, thresholds);
-        self.compose(message, &decision, &retrieval, red_flags)
+        let decided = self.decide(&cleaned, thresholds);
+        self.compose(message, &decided, red_flags)
     }
 
     /// Retrieval and the answer-or-abstain decision: what `respond` acts on and `explain`
     /// shows, computed in one place so the two cannot disagree.
-    fn decide(&self, cleaned: &Cleaned, thresholds: &Thresholds) -> (Retrieval, Decision) {
-        let retrieval = self.engine.retrieve(&cleaned.text);
-        let decision = decide::decide(&retrieval, thresholds);
-        (retrieval, decision)
+    fn decide(&self, cleaned: &Cleaned, thresholds: &Thresholds) -> Decided {
+        let lexical = self.engine.retrieve(&cleaned.text);
+        let semantic = self
+            .semantic
+            .as_ref()
+            .filter(|_| needs_model(cleaned, &lexical))
+            .map(|s| s.index.rank(&self.faq, &s.model.embed(&cleaned.text)));
+        let (decision, rule) =
+            crate::hybrid::decide::decide(&lexical, semantic.as_ref(), thresholds);
+        Decided {
+            lexical,
+            semantic,
+            decision,
+            rule,
+        }
     }
 
-    /// Retrieval without the decision: `check`'s self-consistency and the evaluation use it.
+    /// Lexical retrieval without the decision: `check`'s self-consistency uses it.
     pub fn retrieve(&self, message: &str) -> Retrieval {
         self.engine.retrieve(&clean(message).text)
     }
@@ -150,14 +206,13 @@ impl Gutcheck {
     fn compose(
         &self,
         message: &str,
-        decision: &Decision,
-        retrieval: &Retrieval,
+        decided: &Decided,
         red_flags: Vec<crate::reply::RedFlagHit>,
     ) -> Reply {
-        let (answer, suggestions) = match decision {
+        let (answer, suggestions) = match &decided.decision {
             Decision::Answer(e) => {
                 let entry = &self.faq.entries[*e];
-                let score = retrieval.top().map_or(0.0, |c| c.score);
+                let score = decided.score_of(*e);
                 (Some(compose::answer(&self.faq, entry, score)), Vec::new())
             }
             Decision::Suggest(entries) => (
@@ -176,7 +231,12 @@ impl Gutcheck {
 
     pub fn explain_with(&self, message: &str, thresholds: &Thresholds) -> Explanation {
         let cleaned = clean(message);
-        let (retrieval, decision) = self.decide(&cleaned, thresholds);
+        let Decided {
+            lexical: retrieval,
+            semantic,
+            decision,
+            rule,
+        } = self.decide(&cleaned, thresholds);
         let candidates = retrieval
             .candidates
             .iter()
@@ -207,10 +267,55 @@ impl Gutcheck {
             cleaned,
             retrieval,
             candidates,
+            semantic,
             thresholds: *thresholds,
             decision,
+            rule,
         }
     }
+}
+
+/// Both signals and what they decided, for one message.
+struct Decided {
+    lexical: Retrieval,
+    semantic: Option<SemanticRanking>,
+    decision: Decision,
+    rule: Rule,
+}
+
+impl Decided {
+    /// The confidence shown with an answer: the model's cosine when it ran, else the lexical
+    /// coverage, both in 0..=1.
+    fn score_of(&self, entry: usize) -> f32 {
+        match &self.semantic {
+            Some(s) => s.cosine_of(entry),
+            None => self
+                .lexical
+                .candidates
+                .iter()
+                .find(|c| c.entry == entry)
+                .map_or(0.0, |c| c.coverage),
+        }
+    }
+}
+
+/// The cascade: the model runs only where it can change the outcome. A message with no words
+/// left after cleaning (only a mention, emoji or a link) has nothing to embed.
+fn needs_model(cleaned: &Cleaned, _lexical: &Retrieval) -> bool {
+    cleaned.text.chars().any(char::is_alphanumeric)
+}
+
+fn build_semantic(
+    faq: &Faq,
+    model: &ModelChoice,
+    cache: Option<&Path>,
+) -> Result<(Option<Semantic>, Option<BuildReport>), GutcheckError> {
+    let ModelChoice::Dir(dir) = model else {
+        return Ok((None, None));
+    };
+    let model = semantic::shared(dir).map_err(GutcheckError::Model)?;
+    let (index, report) = SemanticIndex::build(faq, &model, cache);
+    Ok((Some(Semantic { model, index }), Some(report)))
 }
 
 /// `gutcheck check`'s retrieval self-consistency: every phrasing (title and questions) must
@@ -279,7 +384,7 @@ fn load_faq(dir: &Path) -> Result<Faq, GutcheckError> {
     })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ExplainedCandidate {
     pub id: String,
     pub title: String,
@@ -293,22 +398,29 @@ pub struct ExplainedCandidate {
     pub missing: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ExplainedDecision {
     Answer(String),
     Suggest(Vec<String>),
     Nothing,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Explanation {
     pub query: String,
+    #[serde(serialize_with = "cleaned_text")]
     pub cleaned: Cleaned,
+    #[serde(skip)]
     pub retrieval: Retrieval,
     pub candidates: Vec<ExplainedCandidate>,
     pub margin: f32,
+    /// The model's ranking, when it ran.
+    pub semantic: Option<SemanticRanking>,
     pub thresholds: Thresholds,
     pub decision: ExplainedDecision,
+    /// The rule that decided.
+    pub rule: Rule,
 }
 
 impl std::fmt::Display for Explanation {
@@ -378,6 +490,33 @@ impl std::fmt::Display for Explanation {
             th.suggest_coverage,
             th.suggest_score_ratio * 100.0
         );
+        match &self.semantic {
+            Some(ranking) => {
+                let _ = writeln!(t, "meaning (model cosine with the closest phrasing):");
+                for (i, c) in ranking.candidates.iter().take(5).enumerate() {
+                    let _ = writeln!(t, "{}. {:.3}  {:?}", i + 1, c.cosine, c.phrasing);
+                }
+                let _ = writeln!(
+                    t,
+                    "semantic margin {:.3}; the model answers alone at cosine >= {:.2} with margin >= {:.2}, \
+                     with the words' agreement at >= {:.2} (coverage >= {:.2}); a word match stands when \
+                     its entry is at cosine >= {:.2}",
+                    ranking.margin(),
+                    th.semantic_answer,
+                    th.semantic_margin,
+                    th.agree_cosine,
+                    th.agree_coverage,
+                    th.semantic_veto
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    t,
+                    "meaning: the model did not run (lexical only, or no words)"
+                );
+            }
+        }
+        let _ = writeln!(t, "rule: {}", self.rule.describe());
         let decision = match &self.decision {
             ExplainedDecision::Answer(id) => format!("answer with {id}"),
             ExplainedDecision::Suggest(ids) => format!("abstain, suggest {}", ids.join(", ")),
@@ -386,6 +525,10 @@ impl std::fmt::Display for Explanation {
         let _ = write!(t, "decision: {decision}");
         f.write_str(&t)
     }
+}
+
+fn cleaned_text<S: serde::Serializer>(cleaned: &Cleaned, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&cleaned.text)
 }
 
 fn list(terms: &[String]) -> String {

@@ -27,7 +27,28 @@ fn run(faq: &Path, index: &Path, args: &[&str]) -> Output {
 
 /// `gutcheck <args>` over the real FAQ, with its index in a fresh folder under `tmp`.
 fn ask(tmp: &Path, args: &[&str]) -> Output {
-    run(&faq(), &tmp.join("index"), args)
+    run(&faq(), &seeded_index(tmp), args)
+}
+
+/// A fresh index folder under `tmp` holding a copy of the repository's cache of FAQ vectors
+/// (made once if absent), so each test does not embed a thousand phrasings again: the index
+/// itself is still built from scratch.
+fn seeded_index(tmp: &Path) -> PathBuf {
+    static WARM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let cache = WARM.get_or_init(|| {
+        let index = root().join("index");
+        let out = run(&faq(), &index, &["index"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        index.join("vectors.bin")
+    });
+    let dir = tmp.join("index");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(cache, dir.join("vectors.bin")).unwrap();
+    dir
 }
 
 /// `gutcheck index`: what it printed.
@@ -38,7 +59,7 @@ fn reindex(faq: &Path, index: &Path) -> String {
 /// `gutcheck <args>` over the real FAQ and a fresh index under `tmp`, with stdin, stdout and
 /// stderr piped.
 fn spawn_piped(tmp: &Path, args: &[&str]) -> Child {
-    gutcheck(&faq(), &tmp.join("index"), args)
+    gutcheck(&faq(), &seeded_index(tmp), args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -210,7 +231,7 @@ fn a_reader_that_stops_early_ends_the_stream_quietly() {
 fn index_is_reused_until_the_faq_changes_and_rebuilt_when_corrupt() {
     let tmp = tempfile::tempdir().unwrap();
     let faq = faq_copy(tmp.path());
-    let index = tmp.path().join("index");
+    let index = seeded_index(tmp.path());
     std::fs::create_dir_all(&index).unwrap();
     std::fs::write(index.join("README.md"), "keep me\n").unwrap();
 
@@ -235,12 +256,14 @@ fn index_is_reused_until_the_faq_changes_and_rebuilt_when_corrupt() {
     assert!(third.starts_with("built "), "{third}");
     assert!(third.contains("FAQ files changed"), "{third}");
 
-    // Exactly one generation remains, beside the README.
-    let names: Vec<String> = std::fs::read_dir(&index)
+    // Exactly one generation remains, beside the README and the vector cache.
+    let mut names: Vec<String> = std::fs::read_dir(&index)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[2], "vectors.bin", "{names:?}");
     assert_eq!(
         std::fs::read_to_string(index.join("README.md")).unwrap(),
         "keep me\n"
@@ -267,7 +290,7 @@ fn a_missing_faq_folder_is_a_clear_error() {
     let missing = tmp.path().join("no-such-faq");
     let out = run(
         &missing,
-        &tmp.path().join("index"),
+        &seeded_index(tmp.path()),
         &["ask", "is leaky gut real?"],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -284,7 +307,7 @@ fn an_invalid_faq_names_the_problem_and_the_fix() {
     let tmp = tempfile::tempdir().unwrap();
     let faq = faq_copy(tmp.path());
     std::fs::write(faq.join("entries/zinc.toml"), "id = \"zinc\"\n").unwrap();
-    let out = run(&faq, &tmp.path().join("index"), &["ask", "zinc?"]);
+    let out = run(&faq, &seeded_index(tmp.path()), &["ask", "zinc?"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("zinc.toml:"), "{err}");
@@ -306,7 +329,7 @@ fn why_explains_the_decision() {
 fn chat_reads_stdin_without_a_terminal() {
     let tmp = tempfile::tempdir().unwrap();
     // stderr is left to the terminal here, as a person at a prompt would have it.
-    let child = gutcheck(&faq(), &tmp.path().join("index"), &["chat"])
+    let child = gutcheck(&faq(), &seeded_index(tmp.path()), &["chat"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

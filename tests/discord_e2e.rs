@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use gutcheck::discord::cooldown::Held;
 use gutcheck::discord::core::{Core, gutcheck_loader};
 use gutcheck::discord::{Launch, Observed, Outcome, Settings, Shards, Skip, Trigger};
+use gutcheck::respond::ModelChoice;
 use serenity::all::{ChannelId, GuildId, Permissions};
 use support::fake_discord::fixtures::{self, Person};
 use support::fake_discord::{APP_ID, BOT_USER_ID, FakeDiscord, GUILD_ID, Request, WAIT};
@@ -75,7 +76,7 @@ fn faq_copy() -> tempfile::TempDir {
 }
 
 fn load(dir: &Path) -> Box<dyn Core> {
-    match gutcheck_loader(dir.to_path_buf())() {
+    match gutcheck_loader(dir.to_path_buf(), ModelChoice::default())() {
         Ok(core) => core,
         Err(errors) => panic!("the FAQ does not load:\n{}", errors.join("\n")),
     }
@@ -132,7 +133,7 @@ impl Bot {
             settings,
             observer: Some(tx),
         };
-        let loader = gutcheck_loader(faq.path().to_path_buf());
+        let loader = gutcheck_loader(faq.path().to_path_buf(), ModelChoice::default());
         let task = tokio::spawn(gutcheck::discord::run(launch, core, loader, async move {
             let _ = stopped.await;
         }));
@@ -886,7 +887,7 @@ async fn a_rejected_or_missing_token_is_a_clear_error() {
         let error = gutcheck::discord::run(
             launch,
             load(faq.path()),
-            gutcheck_loader(faq.path().to_path_buf()),
+            gutcheck_loader(faq.path().to_path_buf(), ModelChoice::default()),
             std::future::pending(),
         )
         .await

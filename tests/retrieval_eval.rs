@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use gutcheck::faq::Faq;
-use gutcheck::respond::Gutcheck;
+use gutcheck::respond::{Gutcheck, ModelChoice};
 use gutcheck::search::Thresholds;
 use gutcheck::search::eval::{self, Report, Verdict};
 
@@ -20,7 +20,7 @@ fn root() -> &'static Path {
 
 fn gutcheck() -> Gutcheck {
     let faq = Faq::load(&root().join("faq")).unwrap_or_else(|d| panic!("the FAQ must load:\n{d}"));
-    Gutcheck::from_faq(faq).unwrap()
+    Gutcheck::from_faq(faq, &ModelChoice::default()).unwrap()
 }
 
 fn verdict(g: &Gutcheck, message: &str, thresholds: &Thresholds) -> Verdict {

@@ -2,8 +2,6 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::reply::render_text;
-use crate::respond::Gutcheck;
-use crate::search::Thresholds;
 
 use super::Cli;
 
@@ -30,7 +28,8 @@ pub struct AskArgs {
 pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode, String> {
     let (gutcheck, thresholds, _) = super::open_core(cli, args.passive)?;
     if args.question.len() == 1 && args.question[0] == "-" {
-        return match stream(&gutcheck, &thresholds, args.json) {
+        let reply = |text: &str| gutcheck.respond_with(text, &thresholds);
+        return match stream(args.json, reply, render_text::render) {
             Ok(code) => Ok(code),
             Err(e) => super::exit_on_write_error(&e),
         };
@@ -45,9 +44,14 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One reply per stdin line, in order. A line that is not UTF-8 or is too long gets an error
-/// object in its place, so output line n always answers input line n.
-fn stream(gutcheck: &Gutcheck, thresholds: &Thresholds, json: bool) -> std::io::Result<ExitCode> {
+/// One reply per stdin line, in order: JSON with `json`, else `render`ed. A line that is not
+/// UTF-8 or is too long gets an error object in its place, so output line n always answers
+/// input line n. `ask -` and `why -` share it.
+pub(crate) fn stream<T: serde::Serialize>(
+    json: bool,
+    reply: impl Fn(&str) -> T,
+    render: impl Fn(&T) -> String,
+) -> std::io::Result<ExitCode> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let stdout = std::io::stdout();
@@ -60,7 +64,7 @@ fn stream(gutcheck: &Gutcheck, thresholds: &Thresholds, json: bool) -> std::io::
             (true, _) => Err(format!(
                 "line is longer than {MAX_LINE_BYTES} bytes: split it, or send one message per line"
             )),
-            (false, Ok(text)) => Ok(text),
+            (false, Ok(text)) => message_of(text),
             (false, Err(e)) => Err(format!(
                 "line is not valid UTF-8 (invalid byte at offset {}): send UTF-8 text",
                 e.valid_up_to()
@@ -69,15 +73,10 @@ fn stream(gutcheck: &Gutcheck, thresholds: &Thresholds, json: bool) -> std::io::
         let written = match (line, json) {
             (Ok(text), true) => {
                 // `From` (not `other`) keeps the io error's kind, so a closed pipe is seen.
-                serde_json::to_writer(&mut out, &gutcheck.respond_with(text, thresholds))
-                    .map_err(std::io::Error::from)
+                serde_json::to_writer(&mut out, &reply(&text)).map_err(std::io::Error::from)
             }
             (Ok(text), false) => {
-                write!(
-                    out,
-                    "{}",
-                    render_text::render(&gutcheck.respond_with(text, thresholds))
-                )
+                write!(out, "{}", render(&reply(&text)))
             }
             (Err(error), true) => {
                 let query = preview(&buf);
@@ -97,6 +96,27 @@ fn stream(gutcheck: &Gutcheck, thresholds: &Thresholds, json: bool) -> std::io::
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The message a stdin line carries: the line itself, or, when it starts with `{`, the `text`
+/// of a JSON object (`{"text": "..."}`), so that messages with line breaks and `> quotes` can
+/// be sent one per line.
+fn message_of(line: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+    if !line.trim_start().starts_with('{') {
+        return Ok(std::borrow::Cow::Borrowed(line));
+    }
+    #[derive(serde::Deserialize)]
+    struct JsonLine {
+        text: String,
+    }
+    serde_json::from_str::<JsonLine>(line)
+        .map(|j| std::borrow::Cow::Owned(j.text))
+        .map_err(|e| {
+            format!(
+                "a line starting with `{{` is read as JSON, and this one is not {{\"text\": \"...\"}} ({e}); \
+                 send the message as {{\"text\": \"...\"}}, or start it with another character"
+            )
+        })
 }
 
 /// The start of a bad line, lossily decoded, so the error object can be matched to its input.
@@ -171,6 +191,18 @@ mod tests {
         assert_eq!(read_line(&mut input, &mut buf, 8).unwrap(), Some(false));
         assert_eq!(buf, b"last");
         assert_eq!(read_line(&mut input, &mut buf, 8).unwrap(), None);
+    }
+
+    #[test]
+    fn a_json_line_carries_a_message_with_line_breaks() {
+        assert_eq!(message_of("plain words").unwrap(), "plain words");
+        assert_eq!(
+            message_of(r#"{"text": "> quoted\nmy question", "kind": "answer"}"#).unwrap(),
+            "> quoted\nmy question"
+        );
+        let err = message_of(r#"{"message": "wrong key"}"#).unwrap_err();
+        assert!(err.contains("text"), "{err}");
+        assert!(message_of("{not json").is_err());
     }
 
     #[test]

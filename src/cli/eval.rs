@@ -30,7 +30,7 @@ pub fn run(cli: &Cli, args: &EvalArgs) -> Result<ExitCode, String> {
             cli.faq.display()
         )
     })?;
-    let gutcheck = Gutcheck::from_faq(faq).map_err(|e| e.to_string())?;
+    let gutcheck = Gutcheck::from_faq(faq, &cli.model_choice()).map_err(|e| e.to_string())?;
     let thresholds = if args.passive {
         Thresholds::PASSIVE
     } else {

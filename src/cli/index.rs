@@ -13,7 +13,8 @@ pub struct IndexArgs {
 
 pub fn run(cli: &Cli, args: &IndexArgs) -> Result<ExitCode, String> {
     let (gutcheck, report) =
-        Gutcheck::open_with(&cli.faq, &cli.index, args.rebuild).map_err(|e| e.to_string())?;
+        Gutcheck::open_with(&cli.faq, &cli.index, &cli.model_choice(), args.rebuild)
+            .map_err(|e| e.to_string())?;
     outln!("{}", report.index);
     outln!("faq: {}", gutcheck.faq.summary_line());
     Ok(ExitCode::SUCCESS)

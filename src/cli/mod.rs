@@ -39,8 +39,27 @@ pub struct Cli {
     #[arg(long, global = true, env = "GUTCHECK_INDEX", default_value = "index")]
     pub index: PathBuf,
 
+    /// The sentence-embedding model folder (tokenizer.json, model.f16.safetensors).
+    #[arg(long, global = true, env = "GUTCHECK_MODEL", default_value = crate::semantic::DEFAULT_MODEL_DIR)]
+    pub model: PathBuf,
+
+    /// Retrieve by words only, without the embedding model: faster, fewer paraphrases answered.
+    #[arg(long, global = true, env = "GUTCHECK_LEXICAL_ONLY")]
+    pub lexical_only: bool,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The model the command asked for.
+    pub fn model_choice(&self) -> crate::respond::ModelChoice {
+        if self.lexical_only {
+            crate::respond::ModelChoice::Off
+        } else {
+            crate::respond::ModelChoice::Dir(self.model.clone())
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,7 +116,8 @@ pub(crate) fn open_core(
     String,
 > {
     let (gutcheck, report) =
-        crate::respond::Gutcheck::open(&cli.faq, &cli.index).map_err(|e| e.to_string())?;
+        crate::respond::Gutcheck::open_with(&cli.faq, &cli.index, &cli.model_choice(), false)
+            .map_err(|e| e.to_string())?;
     let thresholds = if passive {
         crate::search::Thresholds::PASSIVE
     } else {

@@ -89,8 +89,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, String> {
             "--api-base `{base}` must be an http:// or https:// URL"
         ));
     }
-    let core = open_gutcheck(&cli.faq, &cli.index).map_err(|e| e.to_string())?;
-    let loader = gutcheck_loader(cli.faq.clone());
+    let core =
+        open_gutcheck(&cli.faq, &cli.index, &cli.model_choice()).map_err(|e| e.to_string())?;
+    let loader = gutcheck_loader(cli.faq.clone(), cli.model_choice());
     let launch = Launch {
         token,
         api_base: args.api_base.clone(),

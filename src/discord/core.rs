@@ -28,7 +28,7 @@ pub type Loader = Arc<dyn Fn() -> Result<Box<dyn Core>, Vec<String>> + Send + Sy
 use std::path::{Path, PathBuf};
 
 use crate::reply::compose;
-use crate::respond::{Gutcheck, GutcheckError};
+use crate::respond::{Gutcheck, GutcheckError, ModelChoice};
 use crate::search::Thresholds;
 use crate::text::clean::clean;
 
@@ -94,8 +94,8 @@ pub fn reads_as_question(message: &str) -> bool {
 
 /// The loader `serve` uses: a fresh in-memory core over `faq_dir` (`Gutcheck::load_in_ram`),
 /// its errors one per line for whoever asked for the reload.
-pub fn gutcheck_loader(faq_dir: PathBuf) -> Loader {
-    Arc::new(move || match Gutcheck::load_in_ram(&faq_dir) {
+pub fn gutcheck_loader(faq_dir: PathBuf, model: ModelChoice) -> Loader {
+    Arc::new(move || match Gutcheck::load_in_ram(&faq_dir, &model) {
         Ok(core) => Ok(Box::new(core) as Box<dyn Core>),
         Err(GutcheckError::FaqInvalid { diagnostics, .. }) => {
             Err(diagnostics.errors().map(|e| e.to_string()).collect())
@@ -105,8 +105,12 @@ pub fn gutcheck_loader(faq_dir: PathBuf) -> Loader {
 }
 
 /// Opens the core for start-up: the persisted index when it matches the FAQ.
-pub fn open_gutcheck(faq_dir: &Path, index_dir: &Path) -> Result<Box<dyn Core>, GutcheckError> {
-    let (core, report) = Gutcheck::open(faq_dir, index_dir)?;
+pub fn open_gutcheck(
+    faq_dir: &Path,
+    index_dir: &Path,
+    model: &ModelChoice,
+) -> Result<Box<dyn Core>, GutcheckError> {
+    let (core, report) = Gutcheck::open_with(faq_dir, index_dir, model, false)?;
     tracing::info!(
         "FAQ loaded: {} ({:?}, {} warning(s))",
         core.faq.summary_line(),

@@ -18,6 +18,19 @@ pub struct Thresholds {
     pub suggest_coverage: f32,
     /// ... and at least this share of the best entry's score.
     pub suggest_score_ratio: f32,
+    /// The semantic layer's thresholds (cosines), read by `hybrid::decide` when the model ran.
+    /// A lexically sure answer stands only if the model puts the message at least this close
+    /// to that entry.
+    pub semantic_veto: f32,
+    /// The model alone answers at this cosine ...
+    pub semantic_answer: f32,
+    /// ... when the best entry leads the next by this much.
+    pub semantic_margin: f32,
+    /// Both signals name the same entry: answer at this cosine and this lexical coverage.
+    pub agree_cosine: f32,
+    pub agree_coverage: f32,
+    /// Entries at this cosine or more are offered as suggestions.
+    pub semantic_suggest: f32,
 }
 
 /// A question made only of one entry's words ("zinc?") covers too little of any phrasing to
@@ -41,6 +54,12 @@ impl Thresholds {
         suggest: true,
         suggest_coverage: 0.50,
         suggest_score_ratio: 0.5,
+        semantic_veto: 0.60,
+        semantic_answer: 0.70,
+        semantic_margin: 0.04,
+        agree_cosine: 0.60,
+        agree_coverage: 0.50,
+        semantic_suggest: 0.55,
     };
 
     /// Messages nobody addressed to the bot (passive answers in a help channel): speaking
@@ -52,6 +71,12 @@ impl Thresholds {
         suggest: false,
         suggest_coverage: 0.50,
         suggest_score_ratio: 0.5,
+        semantic_veto: 0.70,
+        semantic_answer: 0.80,
+        semantic_margin: 0.08,
+        agree_cosine: 0.75,
+        agree_coverage: 0.70,
+        semantic_suggest: 1.01,
     };
 }
 

@@ -1,0 +1,129 @@
+//! Answer, suggest or abstain from both signals. Each path is a named rule, so `gutcheck why`
+//! can say which one decided.
+//!
+//! The lexical signals are normalised (coverage and margin, see `search::decide`); the
+//! semantic ones are cosines, which all-MiniLM-L6-v2 keeps on one scale across messages.
+
+use crate::search::{Decision, Retrieval, Thresholds};
+
+use super::SemanticRanking;
+
+/// Which rule made the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The lexical engine alone was sure, and the model did not contradict it.
+    LexicalConfident,
+    /// The model alone was sure: close to one entry's phrasing and clearly ahead of the rest.
+    SemanticConfident,
+    /// Both put the same entry first, each with moderate confidence.
+    BothAgree,
+    /// The lexical engine was sure but the model found the message far from that entry.
+    SemanticVeto,
+    /// Neither was sure enough: near entries are offered.
+    Suggest,
+    /// Nothing was close.
+    Nothing,
+}
+
+impl Rule {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rule::LexicalConfident => "the words match one entry well and the model agrees",
+            Rule::SemanticConfident => "the meaning is close to one entry and clearly ahead",
+            Rule::BothAgree => "words and meaning both point to the same entry",
+            Rule::SemanticVeto => "the words match but the meaning is far from that entry",
+            Rule::Suggest => "no entry is sure enough: suggestions",
+            Rule::Nothing => "nothing is close",
+        }
+    }
+}
+
+/// Decides from the lexical retrieval and, when the model ran, the semantic ranking.
+pub fn decide(
+    lexical: &Retrieval,
+    semantic: Option<&SemanticRanking>,
+    th: &Thresholds,
+) -> (Decision, Rule) {
+    let lexical_sure = lexical
+        .top()
+        .filter(|top| top.coverage >= th.min_coverage && lexical.margin() >= th.min_margin);
+    let Some(semantic) = semantic else {
+        return lexical_only(lexical, th, lexical_sure.is_some());
+    };
+    if let Some(top) = lexical_sure
+        && semantic.cosine_of(top.entry) >= th.semantic_veto
+    {
+        return (Decision::Answer(top.entry), Rule::LexicalConfident);
+    }
+    if let Some(s) = semantic.top()
+        && s.cosine >= th.semantic_answer
+        && semantic.margin() >= th.semantic_margin
+    {
+        return (Decision::Answer(s.entry), Rule::SemanticConfident);
+    }
+    if let (Some(l), Some(s)) = (lexical.top(), semantic.top())
+        && l.entry == s.entry
+        && s.cosine >= th.agree_cosine
+        && l.coverage >= th.agree_coverage
+    {
+        return (Decision::Answer(s.entry), Rule::BothAgree);
+    }
+    let vetoed = lexical_sure.is_some();
+    match suggestions(lexical, semantic, th) {
+        Some(d) => (
+            d,
+            if vetoed {
+                Rule::SemanticVeto
+            } else {
+                Rule::Suggest
+            },
+        ),
+        None => (
+            Decision::Nothing,
+            if vetoed {
+                Rule::SemanticVeto
+            } else {
+                Rule::Nothing
+            },
+        ),
+    }
+}
+
+fn lexical_only(lexical: &Retrieval, th: &Thresholds, sure: bool) -> (Decision, Rule) {
+    let decision = crate::search::decide::decide(lexical, th);
+    let rule = match &decision {
+        Decision::Answer(_) if sure => Rule::LexicalConfident,
+        Decision::Answer(_) | Decision::Suggest(_) => Rule::Suggest,
+        Decision::Nothing => Rule::Nothing,
+    };
+    (decision, rule)
+}
+
+/// Entries either signal finds near: the lexical suggestions, then the model's entries above
+/// the suggestion cosine, without repeats, at most `MAX_SUGGESTIONS`.
+fn suggestions(
+    lexical: &Retrieval,
+    semantic: &SemanticRanking,
+    th: &Thresholds,
+) -> Option<Decision> {
+    if !th.suggest {
+        return None;
+    }
+    let mut entries = match crate::search::decide::decide(lexical, th) {
+        Decision::Suggest(es) => es,
+        // Lexically sure but vetoed: still worth offering.
+        Decision::Answer(e) => vec![e],
+        Decision::Nothing => Vec::new(),
+    };
+    for c in &semantic.candidates {
+        if c.cosine < th.semantic_suggest {
+            break;
+        }
+        if !entries.contains(&c.entry) {
+            entries.push(c.entry);
+        }
+    }
+    entries.truncate(crate::search::decide::MAX_SUGGESTIONS);
+    (!entries.is_empty()).then_some(Decision::Suggest(entries))
+}

@@ -1,0 +1,128 @@
+//! Hybrid retrieval: the lexical engine (`search`, exact words, synonyms, typo repair) and the
+//! semantic layer (`semantic`, meaning) each rank the FAQ's entries; `decide` reads both and
+//! says answer, suggest or abstain, naming the rule that decided.
+//!
+//! This module knows the FAQ's shape (entries and their phrasings) but neither tantivy nor
+//! the model's insides: it sees a lexical `Retrieval` and cosines.
+
+pub mod decide;
+
+use std::path::Path;
+
+use crate::faq::Faq;
+use crate::semantic::vectors::{BuildReport, Vectors};
+use crate::semantic::{Embedder, Embedding};
+
+/// How many entries a ranking keeps: enough for suggestions and for `why`.
+pub const TOP_ENTRIES: usize = 10;
+
+/// One entry as the semantic layer ranks it: its phrasing closest to the message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SemanticCandidate {
+    /// Index into `Faq::entries`.
+    #[serde(skip)]
+    pub entry: usize,
+    /// The entry's id.
+    pub id: String,
+    /// Cosine between the message and that phrasing.
+    pub cosine: f32,
+    /// Which phrasing (the title or one of the questions) it was.
+    pub phrasing: String,
+}
+
+/// What the semantic layer found for one message: the closest entries, best first.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SemanticRanking {
+    pub candidates: Vec<SemanticCandidate>,
+}
+
+impl SemanticRanking {
+    pub fn top(&self) -> Option<&SemanticCandidate> {
+        self.candidates.first()
+    }
+
+    /// Cosine of the best entry minus that of the best different entry.
+    pub fn margin(&self) -> f32 {
+        match self.candidates.as_slice() {
+            [] => 0.0,
+            [_] => 1.0,
+            [first, second, ..] => first.cosine - second.cosine,
+        }
+    }
+
+    /// The cosine of `entry`, 0 when it is not among the `TOP_ENTRIES` closest.
+    pub fn cosine_of(&self, entry: usize) -> f32 {
+        self.candidates
+            .iter()
+            .find(|c| c.entry == entry)
+            .map_or(0.0, |c| c.cosine)
+    }
+}
+
+/// The FAQ's phrasings as vectors, with the entry each belongs to.
+pub struct SemanticIndex {
+    vectors: Vectors,
+    /// Per vector: (entry, phrasing text).
+    owners: Vec<(usize, String)>,
+    entries: usize,
+}
+
+impl SemanticIndex {
+    /// Embeds every entry's title and questions, reusing `cache` (see `semantic::vectors`).
+    pub fn build(
+        faq: &Faq,
+        embedder: &Embedder,
+        cache: Option<&Path>,
+    ) -> (SemanticIndex, BuildReport) {
+        let owners: Vec<(usize, String)> = faq
+            .entries
+            .iter()
+            .enumerate()
+            .flat_map(|(e, entry)| entry.phrasings().map(move |p| (e, p.to_string())))
+            .collect();
+        let texts: Vec<&str> = owners.iter().map(|(_, t)| t.as_str()).collect();
+        let (vectors, report) = Vectors::build(embedder, &texts, cache);
+        let index = SemanticIndex {
+            vectors,
+            owners,
+            entries: faq.entries.len(),
+        };
+        (index, report)
+    }
+
+    pub fn len(&self) -> usize {
+        self.vectors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.vectors.is_empty()
+    }
+
+    /// The entries whose phrasings are closest to `query`, best first, at most `TOP_ENTRIES`.
+    pub fn rank(&self, faq: &Faq, query: &Embedding) -> SemanticRanking {
+        let mut best: Vec<Option<(f32, usize)>> = vec![None; self.entries];
+        for (slot, cosine) in self.vectors.similarities(query).into_iter().enumerate() {
+            let entry = self.owners[slot].0;
+            if best[entry].is_none_or(|(c, _)| cosine > c) {
+                best[entry] = Some((cosine, slot));
+            }
+        }
+        let mut ranked: Vec<(usize, f32, usize)> = best
+            .into_iter()
+            .enumerate()
+            .filter_map(|(entry, b)| b.map(|(cosine, slot)| (entry, cosine, slot)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.truncate(TOP_ENTRIES);
+        let candidates = ranked
+            .into_iter()
+            .map(|(entry, cosine, slot)| SemanticCandidate {
+                entry,
+                id: faq.entries[entry].id.clone(),
+                cosine,
+                phrasing: self.owners[slot].1.clone(),
+            })
+            .collect();
+        SemanticRanking { candidates }
+    }
+}

