@@ -19,7 +19,7 @@ fn shipped() -> Faq {
 #[test]
 fn shipped_faq_loads_without_errors() {
     let faq = shipped();
-    assert!(faq.entries.len() >= 40, "{} entries", faq.entries.len());
+    assert!(faq.entries.len() >= 72, "{} entries", faq.entries.len());
     assert!(!faq.red_flags.is_empty());
     assert!(!faq.synonyms.is_empty());
 }
@@ -28,8 +28,10 @@ fn shipped_faq_loads_without_errors() {
 fn every_entry_has_enough_phrasings_and_every_claim_is_cited() {
     let faq = shipped();
     for entry in &faq.entries {
+        // The content bar is stricter than `check`'s floor of 8: retrieval, lexical and
+        // semantic, learns how people ask from these.
         assert!(
-            entry.questions.len() >= 8,
+            entry.questions.len() >= 12,
             "{}: {} phrasings",
             entry.id,
             entry.questions.len()
