@@ -140,6 +140,7 @@ impl Faq {
             }
         }
         check_phrasings_across_entries(&entries, &entry_files, &mut out);
+        validate::check_statement_grades(&entries, &entry_files, &mut out);
         if let (Some(toml), Some(rules)) = (&sources_toml, &red_flags) {
             let cited: HashSet<&str> = entries
                 .iter()

@@ -104,6 +104,11 @@ pub struct Claim {
     pub text: String,
     pub grade: Grade,
     pub sources: Vec<String>,
+    /// A short kebab-case key naming the finding this claim restates, for findings that several
+    /// entries repeat ("barrier-repair-cures-nothing"). Claims that restate one finding from one
+    /// source must carry one grade; `gutcheck check` warns when they do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
 }
 
 /// What kind of publication a source is; shown beside every citation.

@@ -2,11 +2,11 @@
 //! Discord, well-formed links, stale reviews. Every check reports and carries on, so one
 //! `gutcheck check` run lists every problem.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::date::Date;
 use super::diagnostic::{Diagnostics, TomlFile};
-use super::model::{Entry, Source, SynonymsFile};
+use super::model::{Entry, Grade, Source, SynonymsFile};
 
 /// Length limits in characters. Titles and phrasings appear as autocomplete choices (Discord
 /// caps their names at 100); long texts go into embed fields (1024) and one embed description
@@ -177,6 +177,14 @@ pub fn check_entry(
                 "claim has no source: every claim cites at least one id from sources.toml",
             ));
         }
+        if let Some(key) = &claim.statement
+            && !is_kebab_id(key)
+        {
+            out.push(toml.error(
+                &format!("claims[{i}].statement"),
+                format!("statement key `{key}` must be kebab-case: a-z, 0-9 and single dashes"),
+            ));
+        }
     }
     let total: usize = entry.summary.chars().count()
         + entry.myth.as_deref().map_or(0, |m| m.chars().count())
@@ -262,6 +270,70 @@ pub fn check_source(
             ));
         }
     }
+}
+
+/// One claim, located: (entry index, claim index, its grade).
+type ClaimAt = (usize, usize, Grade);
+
+/// A finding restated in several entries keeps one grade per source; otherwise one answer calls
+/// a sentence "moderate" and another calls the same sentence from the same paper "unproven".
+/// Claims restate one finding when they share a `statement` key or, without keys, the same
+/// wording. A claim graded unlike most restatements of its finding and source gets a warning.
+pub fn check_statement_grades(entries: &[Entry], files: &[TomlFile], out: &mut Diagnostics) {
+    let mut findings: BTreeMap<(String, &str), Vec<ClaimAt>> = BTreeMap::new();
+    for (e, entry) in entries.iter().enumerate() {
+        for (c, claim) in entry.claims.iter().enumerate() {
+            let finding = match &claim.statement {
+                Some(key) => format!("statement `{key}`"),
+                None => format!("the claim `{}`", normalize_phrasing(&claim.text)),
+            };
+            for source in &claim.sources {
+                findings
+                    .entry((finding.clone(), source.as_str()))
+                    .or_default()
+                    .push((e, c, claim.grade));
+            }
+        }
+    }
+    let mut warned = HashSet::new();
+    for ((finding, source), claims) in &findings {
+        let Some(usual) = most_common_grade(claims) else {
+            continue;
+        };
+        let agreeing: Vec<&ClaimAt> = claims.iter().filter(|(_, _, g)| *g == usual).collect();
+        for &(e, c, grade) in claims {
+            if grade == usual || !warned.insert((e, c)) {
+                continue;
+            }
+            let (first_e, _, _) = agreeing[0];
+            out.push(files[e].warning(
+                &format!("claims[{c}].grade"),
+                format!(
+                    "{finding} from `{source}` is graded `{grade}` here but `{usual}` in {} other claim{} (e.g. entry `{}`): give one finding from one source one grade",
+                    agreeing.len(),
+                    if agreeing.len() == 1 { "" } else { "s" },
+                    entries[*first_e].id
+                ),
+            ));
+        }
+    }
+}
+
+/// The grade most claims in `claims` give (the first one seen wins a tie); `None` when they
+/// all agree, so there is nothing to report.
+fn most_common_grade(claims: &[ClaimAt]) -> Option<Grade> {
+    let mut counts: Vec<(Grade, usize)> = Vec::new();
+    for &(_, _, grade) in claims {
+        match counts.iter_mut().find(|(g, _)| *g == grade) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((grade, 1)),
+        }
+    }
+    if counts.len() < 2 {
+        return None;
+    }
+    let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    counts.iter().find(|(_, n)| *n == best).map(|(g, _)| *g)
 }
 
 /// A citation link must be an absolute https URL with a host and no spaces.
