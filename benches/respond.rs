@@ -79,7 +79,12 @@ fn throughput(g: &Gutcheck) {
 
 fn main() {
     let faq = load();
-    let g = Gutcheck::from_faq(faq.clone(), &ModelChoice::default()).unwrap();
+    let g = Gutcheck::from_faq_cached(
+        faq.clone(),
+        &ModelChoice::default(),
+        Some(Path::new("index/vectors.bin")),
+    )
+    .unwrap();
     percentiles(&g, "respond typical", TYPICAL);
     percentiles(&g, "respond 80 words", LONG);
     throughput(&g);

@@ -164,7 +164,12 @@ fn questions_on_the_new_topics_find_their_entries() {
             case.line
         );
     }
-    let g = Gutcheck::from_faq(faq).unwrap();
+    let g = Gutcheck::from_faq_cached(
+        faq,
+        &gutcheck::respond::ModelChoice::default(),
+        Some(&root.join("index/vectors.bin")),
+    )
+    .unwrap();
     let report = Report::run(&cases, |m| {
         let reply = g.respond_with(m, &Thresholds::ASKED);
         (

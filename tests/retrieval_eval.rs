@@ -20,7 +20,12 @@ fn root() -> &'static Path {
 
 fn gutcheck() -> Gutcheck {
     let faq = Faq::load(&root().join("faq")).unwrap_or_else(|d| panic!("the FAQ must load:\n{d}"));
-    Gutcheck::from_faq(faq, &ModelChoice::default()).unwrap()
+    Gutcheck::from_faq_cached(
+        faq,
+        &ModelChoice::default(),
+        Some(&root().join("index/vectors.bin")),
+    )
+    .unwrap()
 }
 
 fn verdict(g: &Gutcheck, message: &str, thresholds: &Thresholds) -> Verdict {

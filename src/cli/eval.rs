@@ -30,7 +30,12 @@ pub fn run(cli: &Cli, args: &EvalArgs) -> Result<ExitCode, String> {
             cli.faq.display()
         )
     })?;
-    let gutcheck = Gutcheck::from_faq(faq, &cli.model_choice()).map_err(|e| e.to_string())?;
+    let gutcheck = Gutcheck::from_faq_cached(
+        faq,
+        &cli.model_choice(),
+        Some(&cli.index.join(crate::semantic::vectors::CACHE_FILE)),
+    )
+    .map_err(|e| e.to_string())?;
     let thresholds = if args.passive {
         Thresholds::PASSIVE
     } else {

@@ -18,7 +18,8 @@ pub enum Rule {
     SemanticConfident,
     /// Both put the same entry first, each with moderate confidence.
     BothAgree,
-    /// The lexical engine was sure but the model found the message far from that entry.
+    /// The lexical engine was sure but the model found the message far from that entry, or
+    /// clearly closer to another.
     SemanticVeto,
     /// Neither was sure enough: near entries are offered.
     Suggest,
@@ -32,7 +33,9 @@ impl Rule {
             Rule::LexicalConfident => "the words match one entry well and the model agrees",
             Rule::SemanticConfident => "the meaning is close to one entry and clearly ahead",
             Rule::BothAgree => "words and meaning both point to the same entry",
-            Rule::SemanticVeto => "the words match but the meaning is far from that entry",
+            Rule::SemanticVeto => {
+                "the words match one entry but the meaning is far from it, or closer to another"
+            }
             Rule::Suggest => "no entry is sure enough: suggestions",
             Rule::Nothing => "nothing is close",
         }
@@ -51,8 +54,10 @@ pub fn decide(
     let Some(semantic) = semantic else {
         return lexical_only(lexical, th, lexical_sure.is_some());
     };
+    let best_cosine = semantic.top().map_or(0.0, |s| s.cosine);
     if let Some(top) = lexical_sure
         && semantic.cosine_of(top.entry) >= th.semantic_veto
+        && semantic.cosine_of(top.entry) >= best_cosine - th.semantic_disagreement
     {
         return (Decision::Answer(top.entry), Rule::LexicalConfident);
     }
