@@ -289,18 +289,20 @@ impl Triage {
                 for (si, sentence) in sentences.iter().enumerate() {
                     let ws = &sentence.words;
                     let fallen = rule.falling.iter().flat_map(|unit| falls(unit, ws));
-                    for m in rule
+                    let mut here = rule
                         .patterns
                         .iter()
                         .flat_map(|p| p.find_all(ws))
                         .chain(fallen)
-                    {
-                        let other_sense = rule.exclude.iter().any(|x| {
-                            x.find_all(ws)
-                                .iter()
-                                .any(|e| e.start < m.end && m.start < e.end)
-                        });
-                        if !other_sense {
+                        .peekable();
+                    if here.peek().is_none() {
+                        continue;
+                    }
+                    // Once per sentence, not per trigger: the scan stays linear.
+                    let other_senses: Vec<Match> =
+                        rule.exclude.iter().flat_map(|x| x.find_all(ws)).collect();
+                    for m in here {
+                        if !other_senses.iter().any(|e| overlaps(e, &m)) {
                             found.push((si, m));
                         }
                     }
@@ -338,26 +340,26 @@ impl Triage {
             }
             let explained = asserted_anywhere(&rule.explained_by, &contexts)
                 && !asserted_anywhere(&rule.unexplained, &contexts);
+            // Per sentence, once per rule rather than once per trigger: a long sentence can
+            // hold hundreds of triggers, and this keeps the scan linear in its length.
+            let facts = RuleFacts::new(rule, &contexts, &ages);
             let mut best: Option<(Tier, RedFlagHit)> = None;
             let mut first_aside: Option<SetAside> = None;
             let mut writers_own = false;
             for (si, m) in found {
                 let ws = &contexts[si].sentence.words;
                 let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
-                let escalated = rule.escalate.as_ref().filter(|e| {
-                    window(&contexts, si).any(|c| {
-                        e.when
-                            .iter()
-                            .any(|p| p.find_all(&c.sentence.words).iter().any(|w| !c.negated(w)))
-                    })
-                });
+                let escalated = rule
+                    .escalate
+                    .as_ref()
+                    .filter(|_| facts.escalates[si..].iter().take(2).any(|&e| e));
                 // An explanation covers the plain symptom, never its escalation.
-                let verdict = self
-                    .judge(rule, &contexts, si, &m, &ages)
-                    .and_then(|someone_else| match explained && escalated.is_none() {
-                        true => Err(Reason::Explained),
-                        false => Ok(someone_else),
-                    });
+                let verdict =
+                    self.judge(rule, &contexts, si, &m, &facts)
+                        .and_then(|someone_else| match explained && escalated.is_none() {
+                            true => Err(Reason::Explained),
+                            false => Ok(someone_else),
+                        });
                 let about_someone_else = match verdict {
                     Ok(someone_else) => someone_else,
                     Err(reason) => {
@@ -410,7 +412,7 @@ impl Triage {
         contexts: &[Context<'_>],
         si: usize,
         m: &Match,
-        ages: &[u32],
+        facts: &RuleFacts,
     ) -> Result<bool, Reason> {
         let ctx = &contexts[si];
         if ctx.negated(m) {
@@ -448,25 +450,12 @@ impl Triage {
                 }
             }
         }
-        if let Some(min) = rule.min_age {
-            let old_enough =
-                ages.iter().any(|&a| a >= min) || asserted_anywhere(&rule.age_cues, contexts);
-            if !old_enough {
-                return Err(Reason::AgeNotStated);
-            }
+        if !facts.old_enough {
+            return Err(Reason::AgeNotStated);
         }
-        let needs = !rule.require_any.is_empty() || rule.min_days.is_some();
-        if needs {
-            let satisfied = window(contexts, si).any(|c| {
-                rule.require_any.iter().any(|p| {
-                    p.find_all(&c.sentence.words)
-                        .iter()
-                        .any(|q| !c.negated(q) && !c.hypothetical(q))
-                }) || rule
-                    .min_days
-                    .is_some_and(|min| c.durations.iter().any(|d| d.days() >= min))
-            });
-            if !satisfied {
+        if let Some(qualifies) = &facts.qualifies {
+            // The trigger's sentence or the next: "Been throwing up. It's been 3 days."
+            if !qualifies[si..].iter().take(2).any(|&q| q) {
                 return Err(match rule.min_days {
                     Some(_) => Reason::NotPersistent,
                     None => Reason::Unqualified,
@@ -474,6 +463,55 @@ impl Triage {
             }
         }
         Ok(someone_else)
+    }
+}
+
+/// What a rule needs to know of each sentence, computed once per message.
+struct RuleFacts {
+    /// The sentence has one of the escalation phrases, not negated.
+    escalates: Vec<bool>,
+    /// For rules with `require_any` or `min_days`: the sentence has a companion or a long
+    /// enough duration.
+    qualifies: Option<Vec<bool>>,
+    /// The rule has no `min_age`, or the message states an age or cue that meets it.
+    old_enough: bool,
+}
+
+impl RuleFacts {
+    fn new(rule: &Rule, contexts: &[Context<'_>], ages: &[u32]) -> RuleFacts {
+        let escalates = contexts
+            .iter()
+            .map(|c| {
+                rule.escalate.as_ref().is_some_and(|e| {
+                    e.when
+                        .iter()
+                        .any(|p| p.find_all(&c.sentence.words).iter().any(|w| !c.negated(w)))
+                })
+            })
+            .collect();
+        let needs = !rule.require_any.is_empty() || rule.min_days.is_some();
+        let qualifies = needs.then(|| {
+            contexts
+                .iter()
+                .map(|c| {
+                    rule.require_any.iter().any(|p| {
+                        p.find_all(&c.sentence.words)
+                            .iter()
+                            .any(|q| !c.negated(q) && !c.hypothetical(q))
+                    }) || rule
+                        .min_days
+                        .is_some_and(|min| c.durations.iter().any(|d| d.days() >= min))
+                })
+                .collect()
+        });
+        let old_enough = rule.min_age.is_none_or(|min| {
+            ages.iter().any(|&a| a >= min) || asserted_anywhere(&rule.age_cues, contexts)
+        });
+        RuleFacts {
+            escalates,
+            qualifies,
+            old_enough,
+        }
     }
 }
 
@@ -530,11 +568,6 @@ fn falls(unit: &Pattern, ws: &[words::Word]) -> Vec<Match> {
         }
     }
     out
-}
-
-/// The trigger's sentence and the next: "Been throwing up. It's been 3 days."
-fn window<'a, 'c>(contexts: &'c [Context<'a>], si: usize) -> impl Iterator<Item = &'c Context<'a>> {
-    contexts[si..].iter().take(2)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

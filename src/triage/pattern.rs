@@ -57,6 +57,13 @@ struct Choice {
     prefixes: Vec<String>,
     /// The exact words long enough to also match one typo away.
     fuzzy: Vec<String>,
+    /// Shortest word the prefixes or the typo check can match: most chat words are shorter,
+    /// and skip both lists at once.
+    min_prefix_len: usize,
+    min_fuzzy_len: usize,
+    /// A 256-bit filter over the exact words' hashes: a word whose bit is clear is not among
+    /// them, without the binary search.
+    filter: [u64; 4],
 }
 
 impl Choice {
@@ -72,32 +79,59 @@ impl Choice {
         }
         words.sort();
         words.dedup();
-        let fuzzy = words
+        let fuzzy: Vec<String> = words
             .iter()
             .filter(|t| t.len() >= MIN_FUZZY)
             .cloned()
             .collect();
+        let min_prefix_len = prefixes.iter().map(String::len).min().unwrap_or(usize::MAX);
+        let min_fuzzy_len = fuzzy
+            .iter()
+            .map(|f| f.len() - 1)
+            .min()
+            .unwrap_or(usize::MAX);
         let mut exact: Vec<(u64, String)> = words.into_iter().map(|w| (word_hash(&w), w)).collect();
         exact.sort();
+        let mut filter = [0u64; 4];
+        for (h, _) in &exact {
+            let (slot, bit) = filter_bit(*h);
+            filter[slot] |= bit;
+        }
         Choice {
             exact,
             prefixes,
             fuzzy,
+            min_prefix_len,
+            min_fuzzy_len,
+            filter,
         }
     }
 
     fn matches(&self, word: &Word) -> bool {
+        let (slot, bit) = filter_bit(word.hash);
+        self.filter[slot] & bit != 0 && self.exact_match(word)
+            || (word.norm.len() >= self.min_prefix_len
+                && self
+                    .prefixes
+                    .iter()
+                    .any(|p| word.norm.starts_with(p.as_str())))
+            || (word.norm.len() >= self.min_fuzzy_len
+                && self.fuzzy.iter().any(|f| within_one_edit(f, &word.norm)))
+    }
+
+    fn exact_match(&self, word: &Word) -> bool {
         let from = self.exact.partition_point(|(h, _)| *h < word.hash);
         self.exact[from..]
             .iter()
             .take_while(|(h, _)| *h == word.hash)
             .any(|(_, w)| *w == word.norm)
-            || self
-                .prefixes
-                .iter()
-                .any(|p| word.norm.starts_with(p.as_str()))
-            || self.fuzzy.iter().any(|f| within_one_edit(f, &word.norm))
     }
+}
+
+/// The filter word and bit of a hash: its top bits, which FNV-1a mixes well.
+fn filter_bit(hash: u64) -> (usize, u64) {
+    let n = (hash >> 56) as usize;
+    (n >> 6, 1 << (n & 63))
 }
 
 /// Where a pattern matched in a sentence: words `start..end`, and which of them were the
