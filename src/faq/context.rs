@@ -72,6 +72,10 @@ pub struct ContextFile {
     /// Blood relatives ("my mum", "runs in the family"): what family-history rules need.
     #[serde(default)]
     pub family: Vec<String>,
+    /// Phrases with a person word that name nobody: German "im Stuhl" ("in the stool") is not
+    /// the English "I'm". A subject cue overlapping one of these is dropped.
+    #[serde(default)]
+    pub not_subject: Vec<String>,
     /// Fiction and screens ("episode", "storyline", "on tv"): a symptom in the same sentence
     /// is a plot, not a report, unless the writer names themselves before it.
     #[serde(default)]
@@ -81,7 +85,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 19] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 20] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -100,6 +104,7 @@ impl ContextFile {
             ("other_person", &self.other_person),
             ("other_no_alarm", &self.other_no_alarm),
             ("family", &self.family),
+            ("not_subject", &self.not_subject),
             ("fiction", &self.fiction),
             ("terminators", &self.terminators),
         ]

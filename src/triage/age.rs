@@ -52,7 +52,11 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
         let stated = matches!(
             before,
             Some("im" | "am" | "aged" | "age" | "turned" | "turning" | "over")
-        ) || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
+        )
+            // "58 and my stomach ...": an adult age opening the sentence.
+            || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
+            // "at 67 i've started ...": "at" an age, then the writer.
+            || (before == Some("at") && matches!(after, Some("i" | "im" | "ive" | "id"))) || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
             // "in my 50s": the digits and the "s" split.
             || (after == Some("s") && matches!(before, Some("my" | "her" | "his" | "their")))
             // "58f", "61 m": a sex marker after an adult age (a temperature in Fahrenheit is
@@ -89,6 +93,8 @@ mod tests {
         assert_eq!(read("in my 60s now"), [60]);
         assert_eq!(read("in my fifties"), [50]);
         assert_eq!(read("58f, new bloating"), [58]);
+        assert_eq!(read("58 and my stomach is swollen"), [58]);
+        assert_eq!(read("at 67 i've started getting heartburn"), [67]);
     }
 
     #[test]
@@ -97,5 +103,6 @@ mod tests {
         assert!(read("temperature 39, fever of 101 f").is_empty());
         assert!(read("pooping 5 times a day").is_empty());
         assert!(read("diagnosed at 52").is_empty());
+        assert!(read("38 and diarrhoea").is_empty());
     }
 }

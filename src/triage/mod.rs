@@ -191,6 +191,7 @@ struct Cues {
     other_person: Vec<Pattern>,
     other_no_alarm: Vec<Pattern>,
     family: Vec<Pattern>,
+    not_subject: Vec<Pattern>,
     fiction: Vec<Pattern>,
     terminators: Vec<Pattern>,
 }
@@ -230,6 +231,7 @@ impl Triage {
             other_person: compile(&c.other_person, "other_person cue")?,
             other_no_alarm: compile(&c.other_no_alarm, "other_no_alarm cue")?,
             family: compile(&c.family, "family cue")?,
+            not_subject: compile(&c.not_subject, "not_subject cue")?,
             fiction: compile(&c.fiction, "fiction cue")?,
             terminators: compile(&c.terminators, "terminator")?,
         };
@@ -663,6 +665,8 @@ impl<'a> Context<'a> {
         ] {
             candidates.extend(find(list, ws).iter().map(|m| (m.start, m.end, who, rank)));
         }
+        let nobody = find(&cues.not_subject, ws);
+        candidates.retain(|&(s, e, _, _)| !nobody.iter().any(|n| n.start < e && s < n.end));
         candidates.sort_by_key(|&(s, e, _, rank)| (Reverse(e - s), rank, Reverse(e)));
         let mut subjects: Vec<(usize, usize, Who)> = Vec::new();
         for (start, end, who, _) in candidates {

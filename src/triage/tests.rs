@@ -41,6 +41,7 @@ fn context() -> ContextFile {
             "my ..3 year old",
             "runs in",
         ]),
+        not_subject: vec![],
         fiction: strings(&["episode", "storyline"]),
         terminators: strings(&["but", "although", "except", "until"]),
     }
