@@ -8,7 +8,9 @@
 //! - `vomit*` any word starting with `vomit` (at least 4 letters before the star, so `poo*`
 //!   cannot silently match "pool" and "poor");
 //! - `[my|the]` an optional word;
-//! - `..` up to 3 words of anything, `..1` to `..6` up to that many; at most `MAX_GAPS` gaps
+//! - `..` up to 3 words of anything, `..1` to `..6` up to that many, never skipping over a
+//!   comma (a gap may start right after one): "passed my exam, bloody brilliant" is two
+//!   clauses, not "passed ... bloody"; at most `MAX_GAPS` gaps
 //!   and `MAX_ELEMS` positions in one pattern (a readability limit, checked with the rest).
 //!
 //! Cost: matching is linear in the message length whatever the pattern. The matcher walks the
@@ -327,8 +329,10 @@ impl<'p, 'w> Run<'p, 'w> {
             self.steps += 1;
         }
         let found = match elem {
+            // The skipped words may not be followed by a comma: a gap stays in its clause.
             Elem::Gap(n) => (0..=usize::from(*n))
                 .take_while(|skip| i + skip <= self.words.len())
+                .take_while(|&skip| skip == 0 || !self.words[i + skip - 1].pause_after)
                 .find_map(|skip| self.match_at(k + 1, i + skip)),
             Elem::Word { choice, optional } => {
                 let mut end = None;
@@ -406,6 +410,23 @@ mod tests {
         assert_eq!(
             find("cant|cannot [even] swallow", "cannot swallow").as_deref(),
             Some("cannot swallow")
+        );
+    }
+
+    /// Before, "passed my exam, bloody brilliant" matched `passed ..2 blood|bloody`.
+    #[test]
+    fn a_gap_does_not_skip_over_a_comma() {
+        assert_eq!(
+            find("passed ..2 bloody", "passed my exam, bloody brilliant"),
+            None
+        );
+        assert_eq!(
+            find("up ..6 blood", "threw up, blood everywhere").as_deref(),
+            Some("up blood")
+        );
+        assert_eq!(
+            find("blood .. stool", "blood in my stool, again").as_deref(),
+            Some("blood in my stool")
         );
     }
 
