@@ -1,10 +1,12 @@
 //! Red-flag scan throughput on the real `faq/` rules. Run: `cargo bench --bench triage`.
 //!
 //! Triage runs on every message in every scanned channel, before retrieval, so its cost is
-//! paid even when nobody asked the bot anything. Four inputs: a short message with no alarm
+//! paid even when nobody asked the bot anything. Five inputs: a short message with no alarm
 //! word (the common case), a typical short alarm, a long story (several sentences with
-//! negations, durations and a relative's illness), and the longest input the cleaner lets
-//! through (`MAX_INPUT_CHARS`).
+//! negations, durations and a relative's illness), the longest input the cleaner lets
+//! through (`MAX_INPUT_CHARS`), and that length again as one sentence of near-matches: words
+//! that start many gap patterns ("blood", "stool", "pain", "vomit") with no full-stop to end
+//! a scope, the worst case for the matcher, which stays linear (see `triage::pattern`).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -30,6 +32,12 @@ const LONG: &str = "hey everyone, long time lurker. so for about six months I've
     just said it's probably IBS and to come back if anything changes. is a zonulin test worth \
     it or is that a waste of money? thanks for reading all this.";
 
+/// Alarm words in other senses, separated by commas only, so the whole input is one sentence.
+const NEAR_MISSES: &str = "blood test and stool sample kit, my pain score maybe 2 out of 10, \
+    vomit comic on tv, black coffee and a tarry road, yellow banana, lump sum, swallowed my \
+    pride, iron levels fine, fever pitch, stomach of steel, passed my exam, bloody brilliant, \
+    toilet roll on sale, red wine with the bowl of pasta, sick of my job, ";
+
 fn main() {
     let faq = Faq::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/faq")))
         .unwrap_or_else(|d| panic!("the FAQ must load:\n{d}"));
@@ -41,6 +49,7 @@ fn main() {
         build.elapsed().as_secs_f64() * 1e3
     );
     let longest: String = LONG.chars().cycle().take(MAX_INPUT_CHARS).collect();
+    let near: String = NEAR_MISSES.chars().cycle().take(MAX_INPUT_CHARS).collect();
 
     let mut c = Criterion::default().configure_from_args();
     let mut group = c.benchmark_group("triage_scan");
@@ -49,6 +58,7 @@ fn main() {
         ("typical", TYPICAL),
         ("long", LONG),
         ("max_input", longest.as_str()),
+        ("max_near_misses", near.as_str()),
     ] {
         let cleaned = clean(text);
         group.throughput(Throughput::Bytes(cleaned.text.len() as u64));

@@ -72,12 +72,20 @@ pub struct ContextFile {
     /// Blood relatives ("my mum", "runs in the family"): what family-history rules need.
     #[serde(default)]
     pub family: Vec<String>,
+    /// Phrases with a person word that name nobody: German "im Stuhl" ("in the stool") is not
+    /// the English "I'm". A subject cue overlapping one of these is dropped.
+    #[serde(default)]
+    pub not_subject: Vec<String>,
+    /// Fiction and screens ("episode", "storyline", "on tv"): a symptom in the same sentence
+    /// is a plot, not a report, unless the writer names themselves before it.
+    #[serde(default)]
+    pub fiction: Vec<String>,
     /// End every scope ("but", "although", "except", "until").
     pub terminators: Vec<String>,
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 18] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 20] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -96,6 +104,8 @@ impl ContextFile {
             ("other_person", &self.other_person),
             ("other_no_alarm", &self.other_no_alarm),
             ("family", &self.family),
+            ("not_subject", &self.not_subject),
+            ("fiction", &self.fiction),
             ("terminators", &self.terminators),
         ]
     }

@@ -78,6 +78,8 @@ impl RedFlagsFile {
                 r.patterns = expand(&r.patterns);
                 r.exclude = expand(&r.exclude);
                 r.explained_by = expand(&r.explained_by);
+                r.unexplained = expand(&r.unexplained);
+                r.age_cues = expand(&r.age_cues);
                 r.require_any = expand(&r.require_any);
                 r.falling = expand(&r.falling);
                 if let Some(e) = &mut r.escalate {
@@ -143,10 +145,23 @@ pub struct RedFlagRule {
     /// ("blood test", "swallow my pride").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
-    /// Phrases anywhere in the message (not negated) that explain the symptom, so it is not
-    /// an alarm ("trying to lose weight", "iron tablets").
+    /// Phrases anywhere in the message (not negated) that explain the symptom ("trying to
+    /// lose weight", "iron tablets"). An explanation sets aside the rule's own tier only: an
+    /// escalation still fires, and so does a message that also says what the explanation
+    /// does not cover (`unexplained`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explained_by: Vec<String>,
+    /// Phrases anywhere in the message (not negated) that keep the rule firing whatever
+    /// explains it: the part the explanation leaves open ("without trying", "eating normally").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unexplained: Vec<String>,
+    /// The rule counts only when the message states an age of at least this ("I'm 56",
+    /// "56 yo", "my mum (62)", "in my 60s"), or has one of `age_cues`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_age: Option<u32>,
+    /// Phrases that stand for being at least `min_age` ("menopause", "retired").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub age_cues: Vec<String>,
     /// When set (with or without `min_days`), a trigger counts only if its sentence or the
     /// next one also contains one of these (not negated), or a long enough duration.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -170,6 +185,42 @@ pub struct Escalation {
     pub tier: Tier,
     pub when: Vec<String>,
     pub message: String,
+}
+
+/// Oldest age a rule may ask for.
+pub const MAX_AGE: u32 = 110;
+
+/// A warning says as much as its tier: the heading above it says "emergency care now",
+/// "today" or "book an appointment", and a message that says less (a pharmacist, "soon" for an
+/// urgent rule) would contradict it. Checked on the words every tier's message must carry.
+fn check_tier_wording(
+    toml: &TomlFile,
+    path: &str,
+    tier: Tier,
+    message: &str,
+    out: &mut Diagnostics,
+) {
+    let lower = message.to_lowercase();
+    if lower.trim().is_empty() {
+        return; // reported as empty already
+    }
+    let missing = match tier {
+        Tier::Emergency => (!lower.contains("emergency")).then_some("say \"emergency\""),
+        Tier::Urgent => (!lower.contains("today")).then_some("say \"today\""),
+        Tier::Soon => None,
+    };
+    if let Some(what) = missing {
+        out.push(toml.error(
+            path,
+            format!("a message for tier `{tier}` must {what}, as its heading does"),
+        ));
+    }
+    if tier >= Tier::Urgent && lower.contains("pharmacist") {
+        out.push(toml.error(
+            path,
+            format!("a message for tier `{tier}` must not send someone to a pharmacist: they cannot examine or treat it"),
+        ));
+    }
 }
 
 /// Longest pattern as written (before `@name` expansion). Patterns are never shown on
@@ -317,6 +368,37 @@ pub fn validate(
             toml,
             words,
             &at,
+            "unexplained",
+            "unexplained phrase",
+            &rule.unexplained,
+            out,
+        );
+        check_patterns(toml, words, &at, "age_cues", "age cue", &rule.age_cues, out);
+        if let Some(age) = rule.min_age
+            && !(1..=MAX_AGE).contains(&age)
+        {
+            out.push(toml.error(
+                &at("min_age"),
+                format!("min_age is {age}; use 1 to {MAX_AGE}"),
+            ));
+        }
+        if !rule.age_cues.is_empty() && rule.min_age.is_none() {
+            out.push(toml.error(
+                &at("age_cues"),
+                "age_cues stand for `min_age`: set min_age too",
+            ));
+        }
+        if !rule.unexplained.is_empty() && rule.explained_by.is_empty() {
+            out.push(toml.error(
+                &at("unexplained"),
+                "`unexplained` only matters with `explained_by`: add explanations or remove it",
+            ));
+        }
+        check_tier_wording(toml, &at("message"), rule.tier, &rule.message, out);
+        check_patterns(
+            toml,
+            words,
+            &at,
             "require_any",
             "requirement",
             &rule.require_any,
@@ -354,6 +436,7 @@ pub fn validate(
                 &esc.when,
                 out,
             );
+            check_tier_wording(toml, &at("escalate.message"), esc.tier, &esc.message, out);
             check_text(
                 toml,
                 &at("escalate.message"),

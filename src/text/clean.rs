@@ -94,7 +94,17 @@ fn clean_line(line: &str) -> String {
         if is_link(word) || is_discord_token(word) {
             continue;
         }
-        let word = strip_discord_tokens(word);
+        let stripped = strip_at_mentions(&strip_discord_tokens(word));
+        let word = if stripped != word && !stripped.chars().any(char::is_alphanumeric) {
+            // What a mention leaves of "(<@123>)" or "@here:" is punctuation around nothing;
+            // only a sentence end in it still means something.
+            stripped
+                .chars()
+                .filter(|c| matches!(c, '.' | '!' | '?'))
+                .collect()
+        } else {
+            stripped
+        };
         let word: String = word.chars().filter(|&c| !is_emoji(c)).collect();
         let word = strip_shortcode_emoji(&word);
         if !word.is_empty() {
@@ -135,6 +145,36 @@ fn strip_discord_tokens(word: &str) -> String {
         }
     }
     out.push_str(rest);
+    out
+}
+
+/// `@everyone`, `@here` and typed `@name` mentions wherever punctuation touches them
+/// ("(@everyone)", "@here:", "thanks,@sam"). An `@` inside a word ("me@home") is kept: only one
+/// at the start or after punctuation opens a mention. Left in, a mention is read as words
+/// ("everyone" is a cue for people in general) and changes how the words around it count.
+fn strip_at_mentions(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word.chars().peekable();
+    let mut prev: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let opens = c == '@' && prev.is_none_or(|p| !p.is_alphanumeric());
+        if opens
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_alphanumeric() || *n == '_')
+        {
+            while chars
+                .peek()
+                .is_some_and(|n| n.is_alphanumeric() || *n == '_')
+            {
+                chars.next();
+            }
+            prev = Some('@');
+            continue;
+        }
+        out.push(c);
+        prev = Some(c);
+    }
     out
 }
 
@@ -224,6 +264,22 @@ mod tests {
         assert!(c.text.len() <= MAX_INPUT_CHARS);
         assert!(clean("   \n  ").is_empty());
         assert!(clean("<@1> <#2> 🎉").is_empty());
+    }
+
+    /// Before the fix "(@everyone)" stayed in and was read as the word "everyone", a cue for
+    /// people in general, which set the writer's own alarm aside.
+    #[test]
+    fn mentions_go_whatever_punctuation_touches_them() {
+        assert_eq!(
+            clean("(@everyone) blood in my stool <@123>, help (<@&55>) [@here]").text,
+            "blood in my stool help"
+        );
+        assert_eq!(
+            clean("thanks,@sam_1 and @here: i'm ok").text,
+            "thanks, and i'm ok"
+        );
+        assert_eq!(clean("write to me@home.org").text, "write to me@home.org");
+        assert_eq!(clean("is it bad (@Dr_Kim)?").text, "is it bad ?");
     }
 
     #[test]

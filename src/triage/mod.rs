@@ -22,7 +22,12 @@
 //!   `resolved` cues) marks it past on its own, and the "now" or "since" inside a resolution
 //!   is not a current word.
 //! - explained by the message itself ("trying to lose weight", "iron tablets"), or missing
-//!   what the rule requires (a duration of weeks, "every day", a stomach word).
+//!   what the rule requires (a duration of weeks, "every day", a stomach word, an age).
+//!   An explanation covers the plain symptom only, after the clinical review: it never
+//!   silences an escalation (iron tablets explain black stool, not black stool with fainting)
+//!   or a part it leaves open (`unexplained`: "lost 10 kg without trying" and a gym mention).
+//! - fiction ("in the latest episode ...", "a whole storyline about ..."; `fiction` cues in
+//!   the sentence) unless the writer names themselves before the symptom.
 //! - a pet's, or people's in general ("my dog has bloody diarrhoea", "has anyone had blood in
 //!   their stool"; `other_no_alarm` cues): nobody the advice is for. A pronoun right after a
 //!   pet is the pet's ("my dog has blood in his stool").
@@ -55,6 +60,7 @@
 //!
 //! Pure: no I/O, no clock. Built once per FAQ load; `scan` takes `&self`.
 
+pub mod age;
 pub mod cooldown;
 pub mod duration;
 pub mod pattern;
@@ -98,6 +104,10 @@ pub enum Reason {
     /// symptom alongside), and the message gives none. How long it has lasted
     /// ("since yesterday") neither helps nor hurts such a rule.
     Unqualified,
+    /// The rule is about an age group and the message states no age in it.
+    AgeNotStated,
+    /// A plot, a show or a character, not the writer's life.
+    Fiction,
 }
 
 impl Reason {
@@ -112,6 +122,8 @@ impl Reason {
             Reason::Explained => "explained",
             Reason::NotPersistent => "not persistent",
             Reason::Unqualified => "qualifier missing",
+            Reason::AgeNotStated => "age not stated",
+            Reason::Fiction => "fiction",
         }
     }
 }
@@ -146,6 +158,9 @@ struct Rule {
     patterns: Vec<Pattern>,
     exclude: Vec<Pattern>,
     explained_by: Vec<Pattern>,
+    unexplained: Vec<Pattern>,
+    min_age: Option<u32>,
+    age_cues: Vec<Pattern>,
     require_any: Vec<Pattern>,
     min_days: Option<u32>,
     falling: Vec<Pattern>,
@@ -176,6 +191,8 @@ struct Cues {
     other_person: Vec<Pattern>,
     other_no_alarm: Vec<Pattern>,
     family: Vec<Pattern>,
+    not_subject: Vec<Pattern>,
+    fiction: Vec<Pattern>,
     terminators: Vec<Pattern>,
 }
 
@@ -214,6 +231,8 @@ impl Triage {
             other_person: compile(&c.other_person, "other_person cue")?,
             other_no_alarm: compile(&c.other_no_alarm, "other_no_alarm cue")?,
             family: compile(&c.family, "family cue")?,
+            not_subject: compile(&c.not_subject, "not_subject cue")?,
+            fiction: compile(&c.fiction, "fiction cue")?,
             terminators: compile(&c.terminators, "terminator")?,
         };
         let rules = rules
@@ -229,6 +248,9 @@ impl Triage {
                     patterns: compile(&r.patterns, &at("pattern"))?,
                     exclude: compile(&r.exclude, &at("exclusion"))?,
                     explained_by: compile(&r.explained_by, &at("explanation"))?,
+                    unexplained: compile(&r.unexplained, &at("unexplained phrase"))?,
+                    min_age: r.min_age,
+                    age_cues: compile(&r.age_cues, &at("age cue"))?,
                     require_any: compile(&r.require_any, &at("requirement"))?,
                     min_days: r.min_days,
                     falling: compile(&r.falling, &at("falling unit"))?,
@@ -269,18 +291,20 @@ impl Triage {
                 for (si, sentence) in sentences.iter().enumerate() {
                     let ws = &sentence.words;
                     let fallen = rule.falling.iter().flat_map(|unit| falls(unit, ws));
-                    for m in rule
+                    let mut here = rule
                         .patterns
                         .iter()
                         .flat_map(|p| p.find_all(ws))
                         .chain(fallen)
-                    {
-                        let other_sense = rule.exclude.iter().any(|x| {
-                            x.find_all(ws)
-                                .iter()
-                                .any(|e| e.start < m.end && m.start < e.end)
-                        });
-                        if !other_sense {
+                        .peekable();
+                    if here.peek().is_none() {
+                        continue;
+                    }
+                    // Once per sentence, not per trigger: the scan stays linear.
+                    let other_senses: Vec<Match> =
+                        rule.exclude.iter().flat_map(|x| x.find_all(ws)).collect();
+                    for m in here {
+                        if !other_senses.iter().any(|e| overlaps(e, &m)) {
                             found.push((si, m));
                         }
                     }
@@ -310,29 +334,34 @@ impl Triage {
                 contexts[i - 1].owned_after = true;
             }
         }
+        let ages: Vec<u32> = sentences.iter().flat_map(|s| age::ages(&s.words)).collect();
         let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
         for ((rule_index, rule), found) in self.rules.iter().enumerate().zip(triggers) {
             if found.is_empty() {
                 continue;
             }
-            let explained = rule.explained_by.iter().any(|p| {
-                contexts.iter().any(|ctx| {
-                    p.find_all(&ctx.sentence.words)
-                        .iter()
-                        .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
-                })
-            });
+            let explained = asserted_anywhere(&rule.explained_by, &contexts)
+                && !asserted_anywhere(&rule.unexplained, &contexts);
+            // Per sentence, once per rule rather than once per trigger: a long sentence can
+            // hold hundreds of triggers, and this keeps the scan linear in its length.
+            let facts = RuleFacts::new(rule, &contexts, &ages);
             let mut best: Option<(Tier, RedFlagHit)> = None;
             let mut first_aside: Option<SetAside> = None;
             let mut writers_own = false;
             for (si, m) in found {
                 let ws = &contexts[si].sentence.words;
                 let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
-                let verdict = if explained {
-                    Err(Reason::Explained)
-                } else {
-                    self.judge(rule, &contexts, si, &m)
-                };
+                let escalated = rule
+                    .escalate
+                    .as_ref()
+                    .filter(|_| facts.escalates[si..].iter().take(2).any(|&e| e));
+                // An explanation covers the plain symptom, never its escalation.
+                let verdict =
+                    self.judge(rule, &contexts, si, &m, &facts)
+                        .and_then(|someone_else| match explained && escalated.is_none() {
+                            true => Err(Reason::Explained),
+                            false => Ok(someone_else),
+                        });
                 let about_someone_else = match verdict {
                     Ok(someone_else) => someone_else,
                     Err(reason) => {
@@ -345,13 +374,6 @@ impl Triage {
                     }
                 };
                 writers_own |= !about_someone_else;
-                let escalated = rule.escalate.as_ref().filter(|e| {
-                    window(&contexts, si).any(|c| {
-                        e.when
-                            .iter()
-                            .any(|p| p.find_all(&c.sentence.words).iter().any(|w| !c.negated(w)))
-                    })
-                });
                 let (tier, message) = match escalated {
                     Some(e) => (e.tier, e.message.clone()),
                     None => (rule.tier, rule.message.clone()),
@@ -392,10 +414,14 @@ impl Triage {
         contexts: &[Context<'_>],
         si: usize,
         m: &Match,
+        facts: &RuleFacts,
     ) -> Result<bool, Reason> {
         let ctx = &contexts[si];
         if ctx.negated(m) {
             return Err(Reason::Negated);
+        }
+        if ctx.fiction && (rule.subject == Subject::Family || !ctx.writer_before(m)) {
+            return Err(Reason::Fiction);
         }
         if !ctx.owned_after && ctx.hypothetical(m) {
             return Err(Reason::Hypothetical);
@@ -426,18 +452,12 @@ impl Triage {
                 }
             }
         }
-        let needs = !rule.require_any.is_empty() || rule.min_days.is_some();
-        if needs {
-            let satisfied = window(contexts, si).any(|c| {
-                rule.require_any.iter().any(|p| {
-                    p.find_all(&c.sentence.words)
-                        .iter()
-                        .any(|q| !c.negated(q) && !c.hypothetical(q))
-                }) || rule
-                    .min_days
-                    .is_some_and(|min| c.durations.iter().any(|d| d.days() >= min))
-            });
-            if !satisfied {
+        if !facts.old_enough {
+            return Err(Reason::AgeNotStated);
+        }
+        if let Some(qualifies) = &facts.qualifies {
+            // The trigger's sentence or the next: "Been throwing up. It's been 3 days."
+            if !qualifies[si..].iter().take(2).any(|&q| q) {
                 return Err(match rule.min_days {
                     Some(_) => Reason::NotPersistent,
                     None => Reason::Unqualified,
@@ -446,6 +466,66 @@ impl Triage {
         }
         Ok(someone_else)
     }
+}
+
+/// What a rule needs to know of each sentence, computed once per message.
+struct RuleFacts {
+    /// The sentence has one of the escalation phrases, not negated.
+    escalates: Vec<bool>,
+    /// For rules with `require_any` or `min_days`: the sentence has a companion or a long
+    /// enough duration.
+    qualifies: Option<Vec<bool>>,
+    /// The rule has no `min_age`, or the message states an age or cue that meets it.
+    old_enough: bool,
+}
+
+impl RuleFacts {
+    fn new(rule: &Rule, contexts: &[Context<'_>], ages: &[u32]) -> RuleFacts {
+        let escalates = contexts
+            .iter()
+            .map(|c| {
+                rule.escalate.as_ref().is_some_and(|e| {
+                    e.when
+                        .iter()
+                        .any(|p| p.find_all(&c.sentence.words).iter().any(|w| !c.negated(w)))
+                })
+            })
+            .collect();
+        let needs = !rule.require_any.is_empty() || rule.min_days.is_some();
+        let qualifies = needs.then(|| {
+            contexts
+                .iter()
+                .map(|c| {
+                    rule.require_any.iter().any(|p| {
+                        p.find_all(&c.sentence.words)
+                            .iter()
+                            .any(|q| !c.negated(q) && !c.hypothetical(q))
+                    }) || rule
+                        .min_days
+                        .is_some_and(|min| c.durations.iter().any(|d| d.days() >= min))
+                })
+                .collect()
+        });
+        let old_enough = rule.min_age.is_none_or(|min| {
+            ages.iter().any(|&a| a >= min) || asserted_anywhere(&rule.age_cues, contexts)
+        });
+        RuleFacts {
+            escalates,
+            qualifies,
+            old_enough,
+        }
+    }
+}
+
+/// Whether any pattern matches somewhere in the message, neither negated nor hypothetical.
+fn asserted_anywhere(list: &[Pattern], contexts: &[Context<'_>]) -> bool {
+    list.iter().any(|p| {
+        contexts.iter().any(|ctx| {
+            p.find_all(&ctx.sentence.words)
+                .iter()
+                .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
+        })
+    })
 }
 
 /// "from 70kg to 62kg", "70 to 62 kg", "80 kg down to 72": a number, then "to" (or "down
@@ -492,11 +572,6 @@ fn falls(unit: &Pattern, ws: &[words::Word]) -> Vec<Match> {
     out
 }
 
-/// The trigger's sentence and the next: "Been throwing up. It's been 3 days."
-fn window<'a, 'c>(contexts: &'c [Context<'a>], si: usize) -> impl Iterator<Item = &'c Context<'a>> {
-    contexts[si..].iter().take(2)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
     Writer,
@@ -534,6 +609,8 @@ struct Context<'a> {
     /// not the writer's "my", "anyone else" is not "anyone").
     subjects: Vec<(usize, usize, Who)>,
     durations: Vec<duration::Duration>,
+    /// A fiction cue is somewhere in the sentence.
+    fiction: bool,
 }
 
 fn find(list: &[Pattern], ws: &[words::Word]) -> Vec<Match> {
@@ -588,6 +665,8 @@ impl<'a> Context<'a> {
         ] {
             candidates.extend(find(list, ws).iter().map(|m| (m.start, m.end, who, rank)));
         }
+        let nobody = find(&cues.not_subject, ws);
+        candidates.retain(|&(s, e, _, _)| !nobody.iter().any(|n| n.start < e && s < n.end));
         candidates.sort_by_key(|&(s, e, _, rank)| (Reverse(e - s), rank, Reverse(e)));
         let mut subjects: Vec<(usize, usize, Who)> = Vec::new();
         for (start, end, who, _) in candidates {
@@ -633,6 +712,7 @@ impl<'a> Context<'a> {
             resolved,
             subjects,
             durations: duration::durations(ws),
+            fiction: !find(&cues.fiction, ws).is_empty(),
         }
     }
 
@@ -775,7 +855,24 @@ impl<'a> Context<'a> {
         if who == Who::Other && i > 0 && self.subjects[i - 1].2 == Who::NoAlarm {
             return Some(Who::NoAlarm);
         }
+        // "my mum and her sister had ovarian cancer": a pronoun right after a relative is
+        // that relative's, so her sister is family too.
+        let (s, e, _) = self.subjects[i];
+        let pronoun = e == s + 1
+            && matches!(
+                self.sentence.words[s].norm.as_str(),
+                "her" | "his" | "their" | "she" | "he"
+            );
+        if who == Who::Other && pronoun && i > 0 && self.subjects[i - 1].2 == Who::Family {
+            return Some(Who::Family);
+        }
         Some(who)
+    }
+
+    /// The writer names themselves before the trigger ("I was watching a film and threw up
+    /// blood"), closer than anyone else.
+    fn writer_before(&self, m: &Match) -> bool {
+        self.subject_before_opt(m) == Some(Who::Writer)
     }
 
     /// Writer rules read a sentence with no subject cue as the writer's own: chat drops the

@@ -41,6 +41,8 @@ fn context() -> ContextFile {
             "my ..3 year old",
             "runs in",
         ]),
+        not_subject: vec![],
+        fiction: strings(&["episode", "storyline"]),
         terminators: strings(&["but", "although", "except", "until"]),
     }
 }
@@ -57,6 +59,9 @@ fn rule(id: &str, tier: Tier, patterns: &[&str]) -> RedFlagRule {
         subject: Subject::Writer,
         exclude: vec![],
         explained_by: vec![],
+        unexplained: vec![],
+        min_age: None,
+        age_cues: vec![],
         require_any: vec![],
         min_days: None,
         falling: vec![],
@@ -73,7 +78,8 @@ fn triage() -> Triage {
         message: "blood emergency".into(),
     });
     let mut weight = rule("weight", Tier::Soon, &["lost|losing ..3 weight|kg"]);
-    weight.explained_by = strings(&["trying to lose", "on a diet"]);
+    weight.explained_by = strings(&["trying to lose", "on a diet", "gym"]);
+    weight.unexplained = strings(&["without trying"]);
     let mut bowel = rule("bowel", Tier::Soon, &["diarrh*"]);
     bowel.min_days = Some(21);
     let mut vomit = rule("vomit", Tier::Urgent, &["vomiting", "throwing up"]);
@@ -84,9 +90,21 @@ fn triage() -> Triage {
     let swallow = rule("swallow", Tier::Soon, &["cant swallow"]);
     let mut fever = rule("fever", Tier::Urgent, &["fever"]);
     fever.require_any = strings(&["diarrh*", "the runs"]);
-    let black = rule("black", Tier::Urgent, &["stool .. black"]);
+    let mut black = rule("black", Tier::Urgent, &["stool .. black"]);
+    black.explained_by = strings(&["iron tablets"]);
+    black.escalate = Some(Escalation {
+        tier: Tier::Emergency,
+        when: strings(&["dizzy|faint"]),
+        message: "black emergency".into(),
+    });
+    let mut bloating = rule("bloating", Tier::Soon, &["bloated"]);
+    bloating.min_age = Some(50);
+    bloating.age_cues = strings(&["menopause"]);
+    bloating.require_any = strings(&["every day"]);
     Triage::from_parts(
-        &[blood, weight, bowel, vomit, family, swallow, black, fever],
+        &[
+            blood, weight, bowel, vomit, family, swallow, black, fever, bloating,
+        ],
         &context(),
     )
     .unwrap()
@@ -359,6 +377,57 @@ fn exclusions_and_explanations() {
     assert_eq!(ids("I'm not on a diet and lost 5 kg"), ["weight"]);
 }
 
+/// The clinical review's cases: an explanation used to switch the whole rule off.
+#[test]
+fn an_explanation_never_silences_an_escalation_or_what_it_leaves_open() {
+    assert_eq!(
+        reason("on iron tablets, stool is black"),
+        Some(Reason::Explained)
+    );
+    assert_eq!(
+        fired("on iron tablets and my stool is black. I feel faint"),
+        [("black".to_string(), Tier::Emergency)]
+    );
+    assert_eq!(
+        reason("lost 10 kg since I joined the gym"),
+        Some(Reason::Explained)
+    );
+    assert_eq!(
+        ids("I go to the gym but lost 10 kg without trying"),
+        ["weight"]
+    );
+}
+
+#[test]
+fn an_age_rule_needs_a_stated_age_or_its_cue() {
+    assert_eq!(reason("bloated every day"), Some(Reason::AgeNotStated));
+    assert_eq!(
+        reason("I'm 34 and bloated every day"),
+        Some(Reason::AgeNotStated)
+    );
+    assert_eq!(ids("I'm 56 and bloated every day"), ["bloating"]);
+    assert_eq!(
+        ids("since the menopause I'm bloated every day"),
+        ["bloating"]
+    );
+}
+
+#[test]
+fn a_plot_is_not_a_report_unless_the_writer_names_themselves() {
+    assert_eq!(
+        reason("the storyline had blood in his stool"),
+        Some(Reason::Fiction)
+    );
+    assert_eq!(
+        reason("in that episode the stool was black"),
+        Some(Reason::Fiction)
+    );
+    assert_eq!(
+        ids("I was watching an episode and saw blood in my stool"),
+        ["blood"]
+    );
+}
+
 #[test]
 fn durations_and_persistence_qualify() {
     assert_eq!(reason("diarrhoea for 2 weeks"), Some(Reason::NotPersistent));
@@ -531,7 +600,10 @@ fn real_bare_relative_and_possessive_forms() {
     assert!(real_ids("his sister has ulcerative colitis").is_empty());
     assert_eq!(
         real("my son's been vomiting for three days and can't keep anything down"),
-        [("persistent-vomiting".to_string(), true)]
+        [
+            ("cannot-keep-fluids-down".to_string(), true),
+            ("persistent-vomiting".to_string(), true)
+        ]
     );
 }
 

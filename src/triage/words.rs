@@ -3,6 +3,11 @@
 //! Normalising once here (lower case, apostrophes dropped, digits split from letters) is what
 //! lets a moderator write `havent` or `haven't`, `5 kg` for "5kg", and have both the message
 //! and the pattern agree on the words.
+//!
+//! Spanish, French, German and Portuguese alarms are matched too, so accents fold away
+//! ("vómito" and "vomito", "fièvre" and "fievre" are one word; "ß" reads "ss") because chat
+//! drops them as often as it keeps them, and a French elision splits ("l'estomac" is "l"
+//! "estomac", "j'ai" is "j" "ai") so that the noun can be matched on its own.
 
 /// One word of the message, with where it was in the cleaned text (for `RedFlagHit::matched`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +76,14 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
             if word.is_empty() {
                 word_start = i;
             }
-            word.extend(c.to_lowercase());
+            for lower in c.to_lowercase() {
+                match fold_accent(lower) {
+                    Some(plain) => word.push_str(plain),
+                    None => word.push(lower),
+                }
+            }
+        } else if is_apostrophe(c) && is_elision(&word) && next.is_some_and(char::is_alphabetic) {
+            flush(&mut word, word_start, i, &mut current);
         } else if is_apostrophe(c) && !word.is_empty() && next.is_some_and(|n| n.is_alphanumeric())
         {
             // "haven't" -> "havent": one word, as people also type it.
@@ -95,6 +107,30 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     flush(&mut word, word_start, text.len(), &mut current);
     end_sentence(&mut current, &mut out, false);
     out
+}
+
+/// A French (or Italian) elided article or pronoun: "l'", "d'", "j'", "qu'". English has no
+/// single-letter word before an apostrophe but "i" ("i'm", "i'd"), which is not in the list.
+fn is_elision(word: &str) -> bool {
+    matches!(word, "l" | "d" | "j" | "n" | "s" | "c" | "t" | "m" | "qu")
+}
+
+/// The unaccented spelling of a lower-case Latin letter, if it has one.
+fn fold_accent(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
+        'ç' => "c",
+        'è' | 'é' | 'ê' | 'ë' => "e",
+        'ì' | 'í' | 'î' | 'ï' => "i",
+        'ñ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => "o",
+        'ù' | 'ú' | 'û' | 'ü' => "u",
+        'ý' | 'ÿ' => "y",
+        'ß' => "ss",
+        'œ' => "oe",
+        'æ' => "ae",
+        _ => return None,
+    })
 }
 
 /// FNV-1a: tiny and fast for short words. Patterns compare these numbers first, because a
@@ -162,6 +198,22 @@ mod tests {
         assert!(w[0].pause_after);
         assert_eq!(w[1].norm, "crohns");
         assert_eq!(&text[w[1].start..w[1].end], "Crohn’s");
+    }
+
+    #[test]
+    fn accents_fold_and_french_elisions_split() {
+        assert_eq!(
+            norms("Vómito con SANGRE, fièvre à 39, Übelkeit, Fuß"),
+            vec![vec![
+                "vomito", "con", "sangre", "fievre", "a", "39", "ubelkeit", "fuss"
+            ]]
+        );
+        assert_eq!(
+            norms("j'ai du sang dans l'estomac, I'm fine, don't"),
+            vec![vec![
+                "j", "ai", "du", "sang", "dans", "l", "estomac", "im", "fine", "dont"
+            ]]
+        );
     }
 
     #[test]

@@ -1,0 +1,108 @@
+//! Ages stated in chat: "I'm 56", "56 yo", "62 years old", "my mum (62)", "in my 60s",
+//! "58f". Some alarm features depend on age (NICE NG12 and CG122 set thresholds at 50 and
+//! 60 for new bowel symptoms and bloating), and a pattern list cannot enumerate every number.
+//!
+//! Read conservatively: a number counts as an age only in one of the shapes above, so "lost
+//! 10 kg at 56 kg" or "temperature 39" is not an age. An age in the message is taken for the
+//! person it describes; the rules that use it are about new symptoms, where a wrong guess
+//! costs one "book an appointment".
+
+use super::words::Word;
+
+/// Youngest and oldest number read as an age.
+const YOUNGEST: u32 = 1;
+const OLDEST: u32 = 110;
+
+fn as_age(word: &Word) -> Option<u32> {
+    word.norm
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (YOUNGEST..=OLDEST).contains(n))
+}
+
+fn decade(word: &str) -> Option<u32> {
+    Some(match word {
+        "twenties" => 20,
+        "thirties" => 30,
+        "forties" => 40,
+        "fifties" => 50,
+        "sixties" => 60,
+        "seventies" => 70,
+        "eighties" => 80,
+        "nineties" => 90,
+        _ => return None,
+    })
+}
+
+/// Every age stated in one sentence.
+pub fn ages(ws: &[Word]) -> Vec<u32> {
+    let word = |i: usize| ws.get(i).map(|w| w.norm.as_str());
+    let mut out = Vec::new();
+    for (i, w) in ws.iter().enumerate() {
+        if let Some(n) = decade(&w.norm) {
+            // "in my fifties", "she's in her sixties"
+            if i >= 1 && matches!(word(i - 1), Some("my" | "her" | "his" | "their" | "your")) {
+                out.push(n);
+            }
+            continue;
+        }
+        let Some(n) = as_age(w) else { continue };
+        let before = i.checked_sub(1).and_then(word);
+        let after = word(i + 1);
+        let stated = matches!(
+            before,
+            Some("im" | "am" | "aged" | "age" | "turned" | "turning" | "over")
+        )
+            // "58 and my stomach ...": an adult age opening the sentence.
+            || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
+            // "at 67 i've started ...": "at" an age, then the writer.
+            || (before == Some("at") && matches!(after, Some("i" | "im" | "ive" | "id"))) || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
+            // "in my 50s": the digits and the "s" split.
+            || (after == Some("s") && matches!(before, Some("my" | "her" | "his" | "their")))
+            // "58f", "61 m": a sex marker after an adult age (a temperature in Fahrenheit is
+            // 95 or more).
+            || (matches!(after, Some("f" | "m")) && (16..95).contains(&n))
+            // "my mum (62) says": a number standing alone between brackets or commas, right
+            // after a word.
+            || (i >= 1 && ws[i - 1].pause_after && w.pause_after && (16..=OLDEST).contains(&n));
+        if stated {
+            out.push(n);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::words::sentences;
+
+    fn read(text: &str) -> Vec<u32> {
+        sentences(text)
+            .iter()
+            .flat_map(|s| ages(&s.words))
+            .collect()
+    }
+
+    #[test]
+    fn stated_ages_are_read() {
+        assert_eq!(read("I'm 56 and bloated"), [56]);
+        assert_eq!(read("56 yo woman"), [56]);
+        assert_eq!(read("she is 62 years old"), [62]);
+        assert_eq!(read("my mom (62) says"), [62]);
+        assert_eq!(read("in my 60s now"), [60]);
+        assert_eq!(read("in my fifties"), [50]);
+        assert_eq!(read("58f, new bloating"), [58]);
+        assert_eq!(read("58 and my stomach is swollen"), [58]);
+        assert_eq!(read("at 67 i've started getting heartburn"), [67]);
+    }
+
+    #[test]
+    fn other_numbers_are_not_ages() {
+        assert!(read("lost 10 kg in 3 months").is_empty());
+        assert!(read("temperature 39, fever of 101 f").is_empty());
+        assert!(read("pooping 5 times a day").is_empty());
+        assert!(read("diagnosed at 52").is_empty());
+        assert!(read("38 and diarrhoea").is_empty());
+    }
+}
