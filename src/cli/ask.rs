@@ -36,7 +36,7 @@ pub fn run(cli: &Cli, args: &AskArgs) -> Result<ExitCode, String> {
     }
     let reply = gutcheck.respond_with(&args.question.join(" "), &thresholds);
     if args.json {
-        let json = serde_json::to_string(&reply).map_err(|e| e.to_string())?;
+        let json = super::json::to_string(&reply).map_err(|e| e.to_string())?;
         outln!("{json}");
     } else {
         out!("{}", render_text::render(&reply));
@@ -72,19 +72,17 @@ pub(crate) fn stream<T: serde::Serialize>(
         };
         let written = match (line, json) {
             (Ok(text), true) => {
-                // `From` (not `other`) keeps the io error's kind, so a closed pipe is seen.
-                serde_json::to_writer(&mut out, &reply(&text)).map_err(std::io::Error::from)
+                super::json::to_writer(&mut out, &reply(&text))
             }
             (Ok(text), false) => {
                 write!(out, "{}", render(&reply(&text)))
             }
             (Err(error), true) => {
                 let query = preview(&buf);
-                serde_json::to_writer(
+                super::json::to_writer(
                     &mut out,
                     &serde_json::json!({ "query": query, "error": error }),
                 )
-                .map_err(std::io::Error::from)
             }
             (Err(error), false) => write!(out, "error: {error}"),
         };

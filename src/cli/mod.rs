@@ -16,6 +16,7 @@ mod chat;
 mod check;
 mod eval;
 mod index;
+mod json;
 mod serve;
 mod why;
 

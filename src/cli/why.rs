@@ -28,7 +28,7 @@ pub fn run(cli: &Cli, args: &WhyArgs) -> Result<ExitCode, String> {
     }
     let explanation = explain(&args.message.join(" "));
     if args.json {
-        let json = serde_json::to_string(&explanation).map_err(|e| e.to_string())?;
+        let json = super::json::to_string(&explanation).map_err(|e| e.to_string())?;
         outln!("{json}");
     } else {
         outln!("{explanation}");
