@@ -1,6 +1,8 @@
 //! Problems found in the FAQ files, each pinned to `path:line:col` so a moderator can jump to it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -89,6 +91,62 @@ impl std::fmt::Display for Diagnostics {
     }
 }
 
+/// The largest FAQ file read (the biggest shipped file is about 22 KB): a huge file, or a
+/// link to an endless one, is reported instead of read until memory runs out.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The text of `path` when it is a regular file of at most `max` bytes of UTF-8; otherwise
+/// what is wrong, in words. A FIFO, device or folder is refused without reading it, and
+/// opening never waits for a writer (a FIFO would otherwise block forever).
+fn read_regular_file(path: &Path, max: u64) -> Result<String, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "file not found".to_string(),
+        _ => format!("cannot read: {e}"),
+    };
+    let file = open_without_waiting(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "a folder"
+        } else {
+            "a FIFO, socket or device"
+        };
+        return Err(format!(
+            "not a regular file ({kind}): the FAQ is read from regular files only"
+        ));
+    }
+    let too_large = || {
+        format!(
+            "file is larger than {} KiB: is this the right file?",
+            max / 1024
+        )
+    };
+    if meta.len() > max {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| "not valid UTF-8 text".to_string())
+}
+
+#[cfg(unix)]
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
 /// A TOML file kept with its text, so a problem found in the typed data can be
 /// reported at the exact place it was written. Positions are looked up by key path
 /// (`claims[2].sources[0]`), which keeps the typed model free of span bookkeeping.
@@ -96,21 +154,18 @@ impl std::fmt::Display for Diagnostics {
 pub struct TomlFile {
     pub path: PathBuf,
     pub text: String,
+    locations: OnceLock<Locations>,
 }
 
 impl TomlFile {
     /// Reads and parses; a syntax error is returned as a diagnostic at its position.
     pub fn read(path: &Path) -> Result<TomlFile, Diagnostic> {
-        let text = std::fs::read_to_string(path).map_err(|e| Diagnostic {
+        let text = read_regular_file(path, MAX_FILE_BYTES).map_err(|message| Diagnostic {
             path: path.to_path_buf(),
             line: 1,
             col: 1,
             severity: Severity::Error,
-            message: match e.kind() {
-                std::io::ErrorKind::NotFound => "file not found".to_string(),
-                std::io::ErrorKind::InvalidData => "not valid UTF-8 text".to_string(),
-                _ => format!("cannot read: {e}"),
-            },
+            message,
         })?;
         TomlFile::from_text(path, text)
     }
@@ -119,6 +174,7 @@ impl TomlFile {
         let file = TomlFile {
             path: path.to_path_buf(),
             text,
+            locations: OnceLock::new(),
         };
         match DeTable::parse(&file.text) {
             Ok(_) => Ok(file),
@@ -187,7 +243,7 @@ impl TomlFile {
         message: impl Into<String>,
     ) -> Diagnostic {
         let offset = offset.unwrap_or(0);
-        let (line, col) = line_col(&self.text, offset);
+        let (line, col) = self.line_col(offset);
         Diagnostic {
             path: self.path.clone(),
             line,
@@ -211,7 +267,7 @@ impl TomlFile {
         severity: Severity,
         message: String,
     ) -> Diagnostic {
-        let (line, col) = line_col(&self.text, span.map_or(0, |s| s.start));
+        let (line, col) = self.line_col(span.map_or(0, |s| s.start));
         Diagnostic {
             path: self.path.clone(),
             line,
@@ -221,52 +277,95 @@ impl TomlFile {
         }
     }
 
-    /// Re-parses on every call: diagnostics are rare, and keeping no tree keeps this type
-    /// free of borrowed lifetimes.
+    /// Where every key and value of the file is, found by one parse on first use: a file
+    /// with tens of thousands of problems is then reported in linear time, not quadratic.
+    fn locations(&self) -> &Locations {
+        self.locations.get_or_init(|| Locations::of(&self.text))
+    }
+
+    /// The offset of the longest prefix of `key_path` that exists in the file.
     fn offset_of(&self, key_path: &str, point_at_key: bool) -> Option<usize> {
-        let tree = DeTable::parse(&self.text).ok()?;
-        let mut table: &DeTable<'_> = tree.get_ref();
-        let mut best = tree.span().start;
-        let mut value: Option<&Spanned<DeValue<'_>>> = None;
-        for step in parse_key_path(key_path) {
-            match step {
-                Step::Key(key) => {
-                    if let Some(v) = value {
-                        match v.get_ref().as_table() {
-                            Some(t) => table = t,
-                            None => break,
-                        }
-                    }
-                    let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == key) else {
-                        break;
-                    };
-                    // Point at the key for tables and arrays of tables (where a value span
-                    // would cover the whole block), at the value otherwise.
-                    best = match v.get_ref() {
-                        _ if point_at_key => k.span().start,
-                        DeValue::Table(_) => k.span().start,
-                        DeValue::Array(a)
-                            if !a.is_empty() && a.iter().all(|i| i.get_ref().is_table()) =>
-                        {
-                            k.span().start
-                        }
-                        _ => v.span().start,
-                    };
-                    value = Some(v);
-                }
-                Step::Index(i) => {
-                    let Some(item) = value
-                        .and_then(|v| v.get_ref().as_array())
-                        .and_then(|a| a.get(i))
-                    else {
-                        break;
-                    };
-                    best = item.span().start;
-                    value = Some(item);
-                }
-            }
+        let locations = self.locations();
+        let steps = parse_key_path(key_path);
+        let mut best = locations.root;
+        let mut path = String::new();
+        for step in steps {
+            step.append_to(&mut path);
+            let Some(&(key, value)) = locations.nodes.get(&path) else {
+                break;
+            };
+            best = if point_at_key { key } else { value };
         }
         Some(best)
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let starts = &self.locations().line_starts;
+        let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let col = self.text[starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
+    }
+}
+
+/// Key path (canonical `a.b[2].c`) to (offset of the key, offset to report for the value),
+/// and where each line starts.
+#[derive(Debug, Clone, Default)]
+struct Locations {
+    nodes: HashMap<String, (usize, usize)>,
+    root: usize,
+    line_starts: Vec<usize>,
+}
+
+impl Locations {
+    fn of(text: &str) -> Locations {
+        let mut locations = Locations {
+            line_starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+            ..Locations::default()
+        };
+        if let Ok(tree) = DeTable::parse(text) {
+            locations.root = tree.span().start;
+            locations.table(tree.get_ref(), &mut String::new());
+        }
+        locations
+    }
+
+    fn table(&mut self, table: &DeTable<'_>, path: &mut String) {
+        for (k, v) in table.iter() {
+            let len = path.len();
+            Step::Key(k.get_ref()).append_to(path);
+            // Point at the key for tables and arrays of tables (where a value span would
+            // cover the whole block), at the value otherwise.
+            let value = match v.get_ref() {
+                DeValue::Table(_) => k.span().start,
+                DeValue::Array(a) if !a.is_empty() && a.iter().all(|i| i.get_ref().is_table()) => {
+                    k.span().start
+                }
+                _ => v.span().start,
+            };
+            self.nodes.insert(path.clone(), (k.span().start, value));
+            self.value(v, path);
+            path.truncate(len);
+        }
+    }
+
+    fn value(&mut self, v: &Spanned<DeValue<'_>>, path: &mut String) {
+        match v.get_ref() {
+            DeValue::Table(t) => self.table(t, path),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    Step::Index(i).append_to(path);
+                    let at = item.span().start;
+                    self.nodes.insert(path.clone(), (at, at));
+                    self.value(item, path);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -295,6 +394,23 @@ enum Step<'a> {
     Index(usize),
 }
 
+impl Step<'_> {
+    /// Extends a canonical key path: `a`, `a.b`, `a.b[2]`.
+    fn append_to(&self, path: &mut String) {
+        match self {
+            Step::Key(key) if path.is_empty() => path.push_str(key),
+            Step::Key(key) => {
+                path.push('.');
+                path.push_str(key);
+            }
+            Step::Index(i) => {
+                use std::fmt::Write;
+                let _ = write!(path, "[{i}]");
+            }
+        }
+    }
+}
+
 /// `claims[2].sources[0]` -> Key(claims) Index(2) Key(sources) Index(0).
 fn parse_key_path(path: &str) -> Vec<Step<'_>> {
     let mut steps = Vec::new();
@@ -317,15 +433,6 @@ fn parse_key_path(path: &str) -> Vec<Step<'_>> {
         }
     }
     steps
-}
-
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..text.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
 }
 
 fn first_line(message: &str) -> &str {
