@@ -120,9 +120,21 @@ fn watching() -> Settings {
 
 impl Bot {
     async fn start(settings: Settings, shards: Shards, recommended: u32) -> Bot {
-        let fake = FakeDiscord::start(TOKEN, recommended).await;
+        Bot::start_with(settings, shards, recommended, |core| core, 41_250).await
+    }
+
+    /// As `start`, with the served core wrapped by `wrap` (a slow engine) and the gateway
+    /// asking for a heartbeat every `heartbeat_ms`.
+    async fn start_with(
+        settings: Settings,
+        shards: Shards,
+        recommended: u32,
+        wrap: impl FnOnce(Box<dyn Core>) -> Box<dyn Core>,
+        heartbeat_ms: u64,
+    ) -> Bot {
+        let fake = FakeDiscord::start_with(TOKEN, recommended, heartbeat_ms).await;
         let faq = faq_copy();
-        let core = load(faq.path());
+        let core = wrap(load(faq.path()));
         let oracle = load(faq.path());
         let (tx, observed) = mpsc::unbounded_channel();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -899,4 +911,260 @@ async fn a_rejected_or_missing_token_is_a_clear_error() {
         );
     }
     assert!(fake.requests().iter().all(|r| !r.authorized));
+}
+
+// ---- Issue 12: privacy and robustness ----
+
+/// Alice's slash command with `options`; the interaction callback body.
+async fn slash(bot: &mut Bot, name: &str, options: &[(&str, u8, Value)]) -> Value {
+    bot.command(ALICE, name, options).await
+}
+
+fn is_ephemeral(body: &Value) -> bool {
+    body["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_replies_never_quote_and_warnings_go_to_the_asker_alone() {
+    let mut bot = Bot::start(watching(), Shards::Auto, 1).await;
+    bot.ready().await;
+
+    // /ask is private unless the asker (or the config) says otherwise.
+    let question = "is leaky gut real?";
+    let body = slash(&mut bot, "ask", &[("question", 3, json!(question))]).await;
+    assert!(is_ephemeral(&body), "{body:#}");
+    let body = slash(
+        &mut bot,
+        "ask",
+        &[
+            ("question", 3, json!(question)),
+            ("private", 5, json!(false)),
+        ],
+    )
+    .await;
+    assert!(!is_ephemeral(&body), "{body:#}");
+    assert!(
+        !body.to_string().contains(question),
+        "a public answer quotes the question"
+    );
+
+    // A red flag answering /ask goes privately, even when a public answer was asked for.
+    let alarm = "there's been blood in my poo since monday, could that be leaky gut?";
+    assert!(bot.oracle.respond(alarm).warning_tier().is_some());
+    let body = slash(
+        &mut bot,
+        "ask",
+        &[("question", 3, json!(alarm)), ("private", 5, json!(false))],
+    )
+    .await;
+    assert!(is_ephemeral(&body), "{body:#}");
+    assert!(
+        embeds(&body)[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("⚠️")
+    );
+
+    // A public warning (a mention) lists what it noticed by label, never in the writer's words.
+    let said = bot.mention(0, ELSEWHERE, ALICE, alarm).await;
+    let sent = bot.reply(&said).await;
+    assert!(
+        embeds(&sent)[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("⚠️")
+    );
+    let text = sent.to_string();
+    assert!(!text.contains("in my poo"), "{text}");
+
+    // /faq is a lookup: alarm words in the topic never make the bot warn, least of all at
+    // someone else.
+    for topic in [
+        "I am vomiting blood right now",
+        "blood in stool leaky gut emergency",
+    ] {
+        let body = slash(
+            &mut bot,
+            "faq",
+            &[
+                ("topic", 3, json!(topic)),
+                ("public", 5, json!(true)),
+                ("user", 6, json!(BOB.id.to_string())),
+            ],
+        )
+        .await;
+        // Whatever the lookup shows (an entry, or "no such topic"), no embed is a warning.
+        let titles: Vec<&str> = embeds(&body)
+            .iter()
+            .map(|e| e["title"].as_str().unwrap_or(""))
+            .collect();
+        assert!(titles.iter().all(|t| !t.contains("⚠️")), "{titles:?}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn threads_and_forum_posts_inherit_their_channels_settings() {
+    const THREAD: u64 = 2221;
+    const FORUM: u64 = 444;
+    const POST: u64 = 4441;
+    const THREAD_ELSEWHERE: u64 = 3331;
+    const IN_CATEGORY: u64 = 555;
+    let mut settings = watching();
+    settings.scan.channels.insert(ChannelId::new(FORUM));
+    let mut bot = Bot::start(settings, Shards::Auto, 1).await;
+    bot.ready().await;
+    bot.fake
+        .add_channel(fixtures::channel(THREAD, 11, Some(SCANNED)));
+    bot.fake.add_channel(fixtures::channel(FORUM, 15, None));
+    bot.fake
+        .add_channel(fixtures::channel(POST, 11, Some(FORUM)));
+    bot.fake
+        .add_channel(fixtures::channel(THREAD_ELSEWHERE, 11, Some(ELSEWHERE)));
+    // A plain channel's parent is its category: that is not inherited.
+    bot.fake
+        .add_channel(fixtures::channel(IN_CATEGORY, 0, Some(SCANNED)));
+
+    let alarm = "there's been blood in my stool for a week";
+    for (channel, who) in [(THREAD, ALICE), (POST, BOB)] {
+        let (_, outcome) = bot.say(channel, who, alarm).await;
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Replied {
+                    warned: Some(_),
+                    ..
+                }
+            ),
+            "channel {channel}: {outcome:?}"
+        );
+    }
+    for channel in [THREAD_ELSEWHERE, IN_CATEGORY] {
+        let (_, outcome) = bot.say(channel, ALICE, alarm).await;
+        assert_eq!(outcome, Outcome::Ignored(Skip::NotWatched), "{channel}");
+    }
+    // Each channel is looked up once, then remembered.
+    let count = bot.fake.request_count();
+    bot.say(THREAD, MOD, alarm).await;
+    let lookups = bot.fake.requests()[count..]
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(lookups, 0);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_are_waited_out_and_the_reply_still_arrives() {
+    let mut bot = Bot::start(settings(), Shards::Auto, 1).await;
+    bot.ready().await;
+    let posts = format!("/api/v10/channels/{ELSEWHERE}/messages");
+    bot.fake.rate_limit("POST", &posts, 2, 0.4);
+    let said = bot.mention(0, ELSEWHERE, ALICE, "is leaky gut real?").await;
+    assert!(matches!(
+        said.outcome,
+        Outcome::Replied {
+            answered: Some(_),
+            ..
+        }
+    ));
+    let attempts: Vec<Request> = bot.fake.requests()[said.from..]
+        .iter()
+        .filter(|r| r.path == posts)
+        .cloned()
+        .collect();
+    let statuses: Vec<u16> = attempts.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![429, 429, 200]);
+    for pair in attempts.windows(2) {
+        let waited = pair[1].at - pair[0].at;
+        assert!(waited >= Duration::from_millis(400), "{waited:?}");
+    }
+
+    // An interaction's answer too.
+    bot.fake
+        .rate_limit("POST", "/api/v10/interactions/", 1, 0.3);
+    let body = slash(&mut bot, "redflags", &[]).await;
+    assert_eq!(embeds(&body)[0]["title"], "What gutcheck warns about");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_never_goes_over_plain_http_to_another_machine() {
+    let faq = faq_copy();
+    for base in [
+        "http://gateway.example.org",
+        "http://10.1.2.3:8080",
+        "ftp://127.0.0.1",
+    ] {
+        let launch = Launch {
+            token: TOKEN.to_string(),
+            api_base: Some(base.to_string()),
+            shards: Shards::Auto,
+            settings: settings(),
+            observer: None,
+        };
+        let error = gutcheck::discord::run(
+            launch,
+            load(faq.path()),
+            gutcheck_loader(faq.path().to_path_buf()),
+            std::future::pending(),
+        )
+        .await
+        .expect_err("refused before anything is sent");
+        assert!(error.contains(base), "{error}");
+        assert!(!error.contains(TOKEN), "{error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_report_puts_the_root_cause_first_and_counts_the_rest() {
+    let mut bot = Bot::start(settings(), Shards::Auto, 1).await;
+    bot.ready().await;
+    std::fs::remove_file(bot.faq.path().join("sources.toml")).unwrap();
+    let (id, from) = bot.reload();
+    let body = bot.follow_up(id, from).await;
+    // Sent with the full list attached, so the body is multipart text.
+    let text = body
+        .as_str()
+        .map_or_else(|| body.to_string(), str::to_string);
+    let root = text
+        .find("sources.toml:1:1: error: file not found")
+        .unwrap_or_else(|| panic!("no root cause in {text}"));
+    let first_other = text
+        .find("unknown source id")
+        .expect("the errors it causes");
+    assert!(root < first_other, "root cause first: {text}");
+    assert!(
+        text.contains(" more: every problem is in the attached"),
+        "{text}"
+    );
+    assert!(text.contains("faq-errors.txt"), "{text}");
+    bot.stop().await;
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifo_in_the_faq_folder_fails_the_reload_instead_of_freezing_it() {
+    let mut bot = Bot::start(settings(), Shards::Auto, 1).await;
+    bot.ready().await;
+    let fifo = bot.faq.path().join("entries").join("stuck.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for _ in 0..2 {
+        let (id, from) = bot.reload();
+        let result = bot.follow_up(id, from).await;
+        let embed = &embeds(&result)[0];
+        assert_eq!(embed["title"], "FAQ not reloaded");
+        let text = embed["description"].as_str().unwrap();
+        assert!(
+            text.contains("stuck.toml:1:1: error: not a regular file"),
+            "{text}"
+        );
+    }
+    bot.stop().await;
 }

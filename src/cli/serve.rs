@@ -28,10 +28,17 @@ pub struct ServeArgs {
     #[arg(long, requires = "shards", value_parser = parse_range)]
     pub shards_range: Option<(u32, u32)>,
 
-    /// Send Discord API calls to this base URL instead of https://discord.com (a local
-    /// test server or an HTTP proxy). Disables the built-in rate limiter.
+    /// Send Discord API calls to this base URL instead of https://discord.com (an API proxy
+    /// such as twilight-http-proxy, or a local test server): https://, or http:// to this
+    /// machine only. Rate limits (429) are then waited out by gutcheck's relay.
     #[arg(long, env = "GUTCHECK_DISCORD_PROXY")]
     pub api_base: Option<String>,
+
+    /// DEBUG ONLY, LOGS HEALTH DATA: log the text of every message and question the bot
+    /// reads (debug level, target gutcheck::message_text). Also GUTCHECK_LOG_MESSAGE_TEXT=1
+    /// or `log_message_text = true` in the config.
+    #[arg(long)]
+    pub log_message_text: bool,
 }
 
 /// `A..B` (end excluded) or `A..=B` (end included) as (first, last) inclusive.
@@ -69,26 +76,15 @@ fn shards(args: &ServeArgs) -> Result<Shards, String> {
 }
 
 pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, String> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,serenity=warn,tracing::span=warn".into()),
-        )
-        .try_init();
     let token = std::env::var("DISCORD_TOKEN").unwrap_or_default();
     if token.trim().is_empty() {
         // Before the FAQ loads: the quickest answer to the commonest first-run mistake.
         return Err(crate::discord::missing_token());
     }
-    let settings = Settings::load(args.config.as_deref())?;
+    let mut settings = Settings::load(args.config.as_deref())?;
+    settings.log_message_text |= args.log_message_text;
+    crate::discord::logging::init(settings.log_message_text);
     let shards = shards(args)?;
-    if let Some(base) = &args.api_base
-        && !(base.starts_with("http://") || base.starts_with("https://"))
-    {
-        return Err(format!(
-            "--api-base `{base}` must be an http:// or https:// URL"
-        ));
-    }
     let core =
         open_gutcheck(&cli.faq, &cli.index, &cli.model_choice()).map_err(|e| e.to_string())?;
     let loader = gutcheck_loader(cli.faq.clone(), cli.model_choice());

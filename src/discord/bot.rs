@@ -41,9 +41,9 @@ impl Shards {
 pub struct Launch {
     /// The bot token. Never logged.
     pub token: String,
-    /// Send every REST call to this base instead of https://discord.com (a local fake or a
-    /// proxy). The only setting that disables serenity's rate limiter, whose own requests
-    /// would otherwise bypass the override.
+    /// Send every REST call to this base instead of https://discord.com (a local fake or an
+    /// API proxy): `https://`, or `http://` to this machine only. serenity's rate limiter
+    /// cannot be used with it; the relay (`relay.rs`) waits out 429s instead.
     pub api_base: Option<String>,
     pub shards: Shards,
     pub settings: Settings,
@@ -64,10 +64,17 @@ pub async fn run(
         return Err(missing_token());
     }
     let mut http = HttpBuilder::new(&token).default_allowed_mentions(commands::no_pings());
-    if let Some(base) = &launch.api_base {
-        http = http
-            .proxy(base.trim_end_matches('/'))
-            .ratelimiter_disabled(true);
+    // Checked before the token goes anywhere.
+    let upstream = launch
+        .api_base
+        .as_deref()
+        .map(super::relay::check_api_base)
+        .transpose()?;
+    let mut _relay = None;
+    if let Some(upstream) = &upstream {
+        let relay = super::relay::start(upstream).await?;
+        http = http.proxy(relay.url.clone()).ratelimiter_disabled(true);
+        _relay = Some(relay);
     }
     let http = http.build();
     // A rejected token is reported before any shard starts, in words that say what to do.
@@ -89,6 +96,13 @@ pub async fn run(
         .options(poise::FrameworkOptions {
             commands,
             allowed_mentions: Some(commands::no_pings()),
+            // No prefix commands. With poise's default (a mention counts as a prefix) every
+            // mention becomes an "unknown command" whose text poise logs at warn.
+            prefix_options: poise::PrefixFrameworkOptions {
+                prefix: None,
+                mention_as_prefix: false,
+                ..Default::default()
+            },
             // No owner-only commands: skip the owners lookup.
             initialize_owners: false,
             event_handler: |framework, event| {
@@ -177,6 +191,8 @@ fn rejected_token() -> String {
 }
 
 async fn on_error(error: poise::FrameworkError<'_, Arc<Shared>, commands::Error>) {
+    // Every arm logs without what the member wrote: poise's own handler would log the text
+    // of an unknown prefix command and echo unparsable input.
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().name, "command failed: {error}");
@@ -186,6 +202,24 @@ async fn on_error(error: poise::FrameworkError<'_, Arc<Shared>, commands::Error>
                 false,
             );
             let _ = ctx.send(commands::to_reply(&note, true)).await;
+        }
+        poise::FrameworkError::UnknownCommand { .. }
+        | poise::FrameworkError::DynamicPrefix { .. }
+        | poise::FrameworkError::NonCommandMessage { .. } => {}
+        poise::FrameworkError::ArgumentParse { ctx, .. } => {
+            tracing::warn!(command = %ctx.command().name, "an option could not be read");
+            let note = super::render::notice(
+                "That did not work",
+                &["One of the options could not be read. Please try again.".to_string()],
+                false,
+            );
+            let _ = ctx.send(commands::to_reply(&note, true)).await;
+        }
+        poise::FrameworkError::EventHandler { error, event, .. } => {
+            tracing::error!(
+                event = event.snake_case_name(),
+                "event handling failed: {error}"
+            );
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {

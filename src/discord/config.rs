@@ -30,6 +30,19 @@ pub struct Settings {
     pub warning_cooldown: Duration,
     /// How often the FAQ folder is checked for changes; `None` turns the watcher off.
     pub reload_poll: Option<Duration>,
+    /// `/ask` answers only the asker unless they choose `private: false` (or this is false).
+    pub ask_private: bool,
+    /// The most time one message or command may take, queueing included; past it the asker
+    /// is told to try again and the work's late result is dropped.
+    pub reply_budget: Duration,
+    /// An interaction whose answer is not ready after this long is acknowledged ("thinking")
+    /// first, well inside Discord's 3-second window.
+    pub defer_after: Duration,
+    /// The most time a reload may take before it is reported as failed.
+    pub reload_budget: Duration,
+    /// Logs the text of messages and questions at debug level. Message text is health
+    /// data: only for an operator debugging, never left on.
+    pub log_message_text: bool,
 }
 
 /// Where a message-based feature is on: listed channels, or every channel of listed guilds.
@@ -40,8 +53,17 @@ pub struct Watch {
 }
 
 impl Watch {
-    pub fn covers(&self, guild: Option<GuildId>, channel: ChannelId) -> bool {
-        self.channels.contains(&channel) || guild.is_some_and(|g| self.guilds.contains(&g))
+    /// Whether a message in `channel` is covered. A thread or forum post passes its parent
+    /// channel as `parent`, and inherits that channel's setting.
+    pub fn covers(
+        &self,
+        guild: Option<GuildId>,
+        channel: ChannelId,
+        parent: Option<ChannelId>,
+    ) -> bool {
+        self.channels.contains(&channel)
+            || parent.is_some_and(|p| self.channels.contains(&p))
+            || guild.is_some_and(|g| self.guilds.contains(&g))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,6 +84,11 @@ impl Default for Settings {
             user_cooldown: Duration::from_secs(5 * 60),
             warning_cooldown: Duration::from_secs(6 * 60 * 60),
             reload_poll: Some(Duration::from_secs(5)),
+            ask_private: true,
+            reply_budget: Duration::from_secs(10),
+            defer_after: Duration::from_millis(1500),
+            reload_budget: Duration::from_secs(60),
+            log_message_text: false,
         }
     }
 }
@@ -79,6 +106,9 @@ struct File {
     #[serde(default)]
     scan: ScanFile,
     reload_poll_secs: Option<u64>,
+    ask_private: Option<bool>,
+    reply_budget_secs: Option<u64>,
+    log_message_text: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,7 +133,7 @@ struct ScanFile {
 }
 
 /// The environment variables that override the file, in the order they are applied.
-pub const ENV_VARS: [&str; 12] = [
+pub const ENV_VARS: [&str; 15] = [
     "GUTCHECK_DEV_GUILD",
     "GUTCHECK_MODERATOR_PERMISSION",
     "GUTCHECK_DISCLAIMER",
@@ -116,6 +146,9 @@ pub const ENV_VARS: [&str; 12] = [
     "GUTCHECK_USER_COOLDOWN_SECS",
     "GUTCHECK_WARNING_COOLDOWN_SECS",
     "GUTCHECK_RELOAD_POLL_SECS",
+    "GUTCHECK_ASK_PRIVATE",
+    "GUTCHECK_REPLY_BUDGET_SECS",
+    "GUTCHECK_LOG_MESSAGE_TEXT",
 ];
 
 impl Settings {
@@ -177,6 +210,15 @@ impl Settings {
         }
         if let Some(secs) = file.reload_poll_secs {
             s.reload_poll = (secs > 0).then(|| Duration::from_secs(secs));
+        }
+        if let Some(private) = file.ask_private {
+            s.ask_private = private;
+        }
+        if let Some(secs) = file.reply_budget_secs {
+            s.reply_budget = Duration::from_secs(secs.max(1));
+        }
+        if let Some(on) = file.log_message_text {
+            s.log_message_text = on;
         }
         s.apply_env(env)?;
         Ok(s)
@@ -241,6 +283,24 @@ impl Settings {
         }
         if let Some(n) = secs("GUTCHECK_RELOAD_POLL_SECS")? {
             self.reload_poll = (n > 0).then(|| Duration::from_secs(n));
+        }
+        if let Some(n) = secs("GUTCHECK_REPLY_BUDGET_SECS")? {
+            self.reply_budget = Duration::from_secs(n.max(1));
+        }
+        let flag = |k: &str| -> Result<Option<bool>, String> {
+            get(k)
+                .map(|v| match v.trim().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => Ok(true),
+                    "0" | "false" | "no" | "off" => Ok(false),
+                    _ => Err(bad(k, format!("`{v}` is not true or false"))),
+                })
+                .transpose()
+        };
+        if let Some(on) = flag("GUTCHECK_ASK_PRIVATE")? {
+            self.ask_private = on;
+        }
+        if let Some(on) = flag("GUTCHECK_LOG_MESSAGE_TEXT")? {
+            self.log_message_text = on;
         }
         Ok(())
     }
@@ -319,7 +379,18 @@ mod tests {
         assert_eq!(s.passive.channels, HashSet::from([ChannelId::new(13)]));
         assert_eq!(s.user_cooldown, Duration::from_secs(60));
         assert_eq!(s.warning_cooldown, Duration::from_secs(10));
-        assert!(s.scan.covers(Some(GuildId::new(5)), ChannelId::new(99)));
+        assert!(
+            s.scan
+                .covers(Some(GuildId::new(5)), ChannelId::new(99), None)
+        );
+        assert!(
+            s.passive
+                .covers(None, ChannelId::new(77), Some(ChannelId::new(13)))
+        );
+        assert!(
+            !s.passive
+                .covers(None, ChannelId::new(77), Some(ChannelId::new(12)))
+        );
         assert!(s.intents().contains(GatewayIntents::MESSAGE_CONTENT));
     }
 

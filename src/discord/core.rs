@@ -93,12 +93,15 @@ pub fn reads_as_question(message: &str) -> bool {
 }
 
 /// The loader `serve` uses: a fresh in-memory core over `faq_dir` (`Gutcheck::load_in_ram`),
-/// its errors one per line for whoever asked for the reload.
+/// its errors one per line for whoever asked for the reload, root causes first: a file that
+/// could not be read at all comes before the errors it causes in other files.
 pub fn gutcheck_loader(faq_dir: PathBuf, model: ModelChoice) -> Loader {
     Arc::new(move || match Gutcheck::load_in_ram(&faq_dir, &model) {
         Ok(core) => Ok(Box::new(core) as Box<dyn Core>),
         Err(GutcheckError::FaqInvalid { diagnostics, .. }) => {
-            Err(diagnostics.errors().map(|e| e.to_string()).collect())
+            let (roots, rest): (Vec<_>, Vec<_>) =
+                diagnostics.errors().partition(|e| e.stops_the_file());
+            Err(roots.iter().chain(&rest).map(|e| e.to_string()).collect())
         }
         Err(other) => Err(vec![other.to_string()]),
     })

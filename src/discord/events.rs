@@ -5,12 +5,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serenity::all::{
-    ComponentInteraction, Context as SerenityContext, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, FullEvent, Interaction, Message, UserId,
+    Channel, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateMessage, FullEvent, Interaction, Message, UserId,
 };
 
 use super::commands::{Error, no_pings};
-use super::render::{self, DISMISS_BUTTON, ENTRY_BUTTON};
+use super::logging::MESSAGE_TEXT_TARGET;
+use super::render::{self, Audience, DISMISS_BUTTON, ENTRY_BUTTON};
 use super::state::{Observed, Outcome, Shared, Skip};
 use crate::reply::Reply;
 
@@ -37,10 +39,19 @@ pub async fn handle(
     }
 }
 
-/// What to send in answer to a message, decided without touching the network.
+/// What to send in answer to a message.
 struct Plan {
     message: Option<render::Message>,
     outcome: Outcome,
+}
+
+impl Plan {
+    fn ignore(skip: Skip) -> Plan {
+        Plan {
+            message: None,
+            outcome: Outcome::Ignored(skip),
+        }
+    }
 }
 
 async fn on_message(
@@ -49,7 +60,7 @@ async fn on_message(
     bot_id: UserId,
     shared: &Arc<Shared>,
 ) -> Result<(), Error> {
-    let plan = plan(shared, msg, bot_id, Instant::now());
+    let plan = plan(ctx, shared, msg, bot_id).await;
     let mut sent = Ok(());
     if let Some(message) = &plan.message {
         let mut create = CreateMessage::new()
@@ -75,56 +86,148 @@ async fn on_message(
     Ok(sent?)
 }
 
-fn plan(shared: &Shared, msg: &Message, bot_id: UserId, now: Instant) -> Plan {
-    let ignore = |skip| Plan {
-        message: None,
-        outcome: Outcome::Ignored(skip),
-    };
+/// Why the bot reads a message: addressed to it, or in a passive or scanned channel (a
+/// thread or forum post counts as its parent channel).
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    direct: bool,
+    passive: bool,
+    scanned: bool,
+}
+
+async fn mode(
+    ctx: &SerenityContext,
+    shared: &Shared,
+    msg: &Message,
+    bot_id: UserId,
+) -> Result<Mode, Skip> {
     if msg.author.bot || msg.webhook_id.is_some() || msg.author.id == bot_id {
-        return ignore(Skip::Bot);
+        return Err(Skip::Bot);
     }
     let settings = &shared.settings;
     let direct = msg.guild_id.is_none() || msg.mentions.iter().any(|u| u.id == bot_id);
-    let passive = settings.passive.covers(msg.guild_id, msg.channel_id);
-    let scanned = settings.scan.covers(msg.guild_id, msg.channel_id);
+    let (guild, channel) = (msg.guild_id, msg.channel_id);
+    let mut passive = settings.passive.covers(guild, channel, None);
+    let mut scanned = settings.scan.covers(guild, channel, None);
+    let parent_could_matter = (!passive && !settings.passive.channels.is_empty())
+        || (!scanned && !settings.scan.channels.is_empty());
+    if !direct && guild.is_some() && parent_could_matter {
+        let parent = parent_of(ctx, shared, channel).await;
+        passive = settings.passive.covers(guild, channel, parent);
+        scanned = settings.scan.covers(guild, channel, parent);
+    }
     if !direct && !passive && !scanned {
-        return ignore(Skip::NotWatched);
+        return Err(Skip::NotWatched);
     }
-    let core = shared.core();
-    if direct {
-        // Asked directly: always answer, warning included, and say so when there is nothing.
-        let reply = core.respond(&msg.content);
-        let outcome = replied(&reply);
-        let message = render::reply(&reply, &shared.style).unwrap_or_else(|| {
-            render::notice(
-                "No FAQ entry answers that yet",
-                &[
-                    "I only answer from a curated FAQ about leaky gut. Try `/faq` to browse \
-                   the topics."
-                        .to_string(),
-                ],
-                false,
-            )
-        });
-        return Plan {
-            message: Some(message),
-            outcome,
-        };
-    }
+    Ok(Mode {
+        direct,
+        passive,
+        scanned,
+    })
+}
 
-    let mut reply = if passive {
-        core.respond_passive(&msg.content)
-    } else {
-        core.respond(&msg.content)
+/// The parent channel of a thread or forum post, `None` for any other channel. Asked of
+/// Discord once per channel, then remembered (a thread never moves).
+async fn parent_of(
+    ctx: &SerenityContext,
+    shared: &Shared,
+    channel: ChannelId,
+) -> Option<ChannelId> {
+    if let Some(known) = shared.parents.lock().unwrap().get(&channel.get()) {
+        return known.map(ChannelId::new);
+    }
+    let parent = match ctx.http.get_channel(channel).await {
+        Ok(Channel::Guild(c)) => {
+            let thread = matches!(
+                c.kind,
+                ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread
+            );
+            c.parent_id.filter(|_| thread)
+        }
+        Ok(_) => None,
+        Err(serenity::Error::Http(e)) if e.status_code().is_some_and(|s| s.is_client_error()) => {
+            None
+        }
+        Err(e) => {
+            // Not remembered: the next message asks again.
+            tracing::warn!(%channel, "cannot tell whether a channel is a thread: {e}");
+            return None;
+        }
     };
+    shared.remember_parent(channel.get(), parent.map(ChannelId::get));
+    parent
+}
+
+async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id: UserId) -> Plan {
+    let now = Instant::now();
+    let mode = match mode(ctx, shared, msg, bot_id).await {
+        Ok(mode) => mode,
+        Err(skip) => return Plan::ignore(skip),
+    };
+    if shared.settings.log_message_text {
+        tracing::debug!(target: MESSAGE_TEXT_TARGET, message = %msg.id, text = %msg.content, "message text");
+    }
+    let text = msg.content.clone();
+    let passive_only = !mode.direct && mode.passive;
+    let reply = shared
+        .run(move |core| {
+            if passive_only {
+                core.respond_passive(&text)
+            } else {
+                core.respond(&text)
+            }
+        })
+        .await;
+    let Ok(reply) = reply else {
+        // Told only when they asked the bot; a passive or scanned message stays quiet.
+        return Plan {
+            message: mode.direct.then(render::too_slow),
+            outcome: Outcome::OverBudget {
+                notified: mode.direct,
+            },
+        };
+    };
+    if mode.direct {
+        direct_plan(shared, &reply)
+    } else {
+        watched_plan(shared, msg, mode, reply, now)
+    }
+}
+
+/// Asked directly: always answer, warning included, and say so when there is nothing.
+fn direct_plan(shared: &Shared, reply: &Reply) -> Plan {
+    let message = render::reply(reply, &shared.style, Audience::Public).unwrap_or_else(|| {
+        render::notice(
+            "No FAQ entry answers that yet",
+            &[
+                "I only answer from a curated FAQ about leaky gut. Try `/faq` to browse the topics."
+                    .to_string(),
+            ],
+            false,
+        )
+    });
+    Plan {
+        message: Some(message),
+        outcome: replied(reply),
+    }
+}
+
+/// A message nobody addressed to the bot, in a passive or scanned channel.
+fn watched_plan(
+    shared: &Shared,
+    msg: &Message,
+    mode: Mode,
+    mut reply: Reply,
+    now: Instant,
+) -> Plan {
     reply.suggestions.clear();
-    let would_answer = passive && reply.answer.is_some();
+    let would_answer = mode.passive && reply.answer.is_some();
     // Decided before any warning is held back by its cooldown: an emergency never gets an
     // answer attached, warned just now or not.
     let answer_allowed = would_answer && reply.shows_answer();
     // Warnings belong to scanned channels; in a passive-only channel they come only with a
     // message the bot was going to answer anyway.
-    if !scanned && !would_answer {
+    if !mode.scanned && !would_answer {
         reply.red_flags.clear();
     }
     let mut skipped = Skip::NothingToSay;
@@ -161,8 +264,8 @@ fn plan(shared: &Shared, msg: &Message, bot_id: UserId, now: Instant) -> Plan {
         _ => reply.answer = None,
     }
     let answered = reply.answer.is_some();
-    let Some(mut message) = render::reply(&reply, &shared.style) else {
-        return ignore(skipped);
+    let Some(mut message) = render::reply(&reply, &shared.style, Audience::Public) else {
+        return Plan::ignore(skipped);
     };
     if answered {
         message
@@ -213,34 +316,68 @@ async fn on_click(
             .await?;
         }
     } else if let Some(entry) = id.strip_prefix(ENTRY_BUTTON) {
-        let core = shared.core();
-        let message = core
-            .entry_reply(entry)
-            .and_then(|r| render::reply(&r, &shared.style));
-        match message {
-            Some(message) => {
-                let mut response = CreateInteractionResponseMessage::new()
-                    .embeds(message.create_embeds())
-                    .ephemeral(true)
-                    .allowed_mentions(no_pings());
-                let components = message.create_components();
-                if !components.is_empty() {
-                    response = response.components(components);
-                }
-                click
-                    .create_response(&ctx.http, CreateInteractionResponse::Message(response))
-                    .await?;
-            }
-            None => {
-                ephemeral(
-                    ctx,
-                    click,
-                    "That entry is no longer in the FAQ. Try `/faq` to browse the topics.",
-                )
-                .await?
-            }
-        }
+        show_entry(ctx, click, shared, entry.to_string()).await?;
     }
+    Ok(())
+}
+
+/// A "did you mean" click: that entry, to the clicker alone. Acknowledged first when the
+/// engine is slow, so the click never fails in Discord's 3-second window.
+async fn show_entry(
+    ctx: &SerenityContext,
+    click: &ComponentInteraction,
+    shared: &Arc<Shared>,
+    entry: String,
+) -> Result<(), Error> {
+    let work = shared.run(move |core| core.entry_reply(&entry));
+    tokio::pin!(work);
+    let early = tokio::time::timeout(shared.settings.defer_after, &mut work).await;
+    let deferred = early.is_err();
+    if deferred {
+        let thinking = CreateInteractionResponseMessage::new().ephemeral(true);
+        click
+            .create_response(&ctx.http, CreateInteractionResponse::Defer(thinking))
+            .await?;
+    }
+    let result = match early {
+        Ok(done) => done,
+        Err(_) => work.await,
+    };
+    let message = match result {
+        Ok(Some(reply)) => render::reply(&reply, &shared.style, Audience::Private),
+        Ok(None) => None,
+        Err(_) => Some(render::too_slow()),
+    }
+    .unwrap_or_else(|| {
+        render::notice(
+            "No such entry",
+            &["That entry is no longer in the FAQ. Try `/faq` to browse the topics.".to_string()],
+            false,
+        )
+    });
+    if deferred {
+        let mut follow = CreateInteractionResponseFollowup::new()
+            .embeds(message.create_embeds())
+            .ephemeral(true)
+            .allowed_mentions(no_pings());
+        let components = message.create_components();
+        if !components.is_empty() {
+            follow = follow.components(components);
+        }
+        click.create_followup(&ctx.http, follow).await?;
+        return Ok(());
+    }
+    let mut response = CreateInteractionResponseMessage::new()
+        .embeds(message.create_embeds())
+        .ephemeral(true)
+        .allowed_mentions(no_pings());
+    let components = message.create_components();
+    if !components.is_empty() {
+        response = response.components(components);
+    }
+    click
+        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
+        .await?;
     Ok(())
 }
 

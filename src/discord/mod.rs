@@ -7,6 +7,8 @@ pub mod config;
 pub mod cooldown;
 pub mod core;
 mod events;
+pub mod logging;
+mod relay;
 pub mod render;
 pub mod state;
 

@@ -91,15 +91,26 @@ pub fn grade_line(grade: Grade) -> String {
     format!("{} {}", grade.meter(), grade.plain_words())
 }
 
+/// Who sees a message. A public message never quotes what the member wrote (a warning lists
+/// the symptoms it noticed by label only): their words are health data, and the channel did
+/// not need them repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The channel.
+    Public,
+    /// The asker alone (ephemeral).
+    Private,
+}
+
 /// Renders a whole reply. `None` when there is nothing to say (no answer, no suggestion, no
 /// warning): callers decide whether silence or a "no entry" note fits.
-pub fn reply(reply: &Reply, style: &Style) -> Option<Message> {
+pub fn reply(reply: &Reply, style: &Style, audience: Audience) -> Option<Message> {
     let footer = style
         .disclaimer
         .clone()
         .unwrap_or_else(|| reply.disclaimer.clone());
     let mut message = Message::default();
-    if let Some(warning) = warning(reply, style, &footer) {
+    if let Some(warning) = warning(reply, style, &footer, audience) {
         message.embeds.push(warning);
     }
     if reply.shows_answer() {
@@ -121,7 +132,7 @@ pub fn reply(reply: &Reply, style: &Style) -> Option<Message> {
 
 /// The red-flag warning: one per message, the highest tier's wording, every matched rule
 /// listed.
-fn warning(reply: &Reply, style: &Style, footer: &str) -> Option<Embed> {
+fn warning(reply: &Reply, style: &Style, footer: &str, audience: Audience) -> Option<Embed> {
     let tier = reply.warning_tier()?;
     let (title, colour) = match tier {
         Tier::Emergency => ("⚠️ Please seek emergency care now", RED),
@@ -146,7 +157,10 @@ fn warning(reply: &Reply, style: &Style, footer: &str) -> Option<Embed> {
     let labels: Vec<String> = reply
         .red_flags
         .iter()
-        .map(|h| format!("• {} (“{}”)", h.label, h.matched))
+        .map(|h| match audience {
+            Audience::Private => format!("• {} (“{}”)", h.label, h.matched),
+            Audience::Public => format!("• {}", h.label),
+        })
         .collect();
     Some(Embed {
         title: title.to_string(),
@@ -327,6 +341,15 @@ pub fn red_flags(rules: &[RedFlagRule], style: &Style, footer: &str) -> Message 
     };
     fit_message(&mut message);
     message
+}
+
+/// What the asker sees when the engine did not answer within the reply budget.
+pub fn too_slow() -> Message {
+    notice(
+        "That took too long",
+        &["I could not answer in time. Please try again in a moment.".to_string()],
+        false,
+    )
 }
 
 /// A plain notice (errors, refusals, reload results) as one embed within limits.
@@ -546,7 +569,12 @@ mod tests {
 
     #[test]
     fn answer_shows_grade_citations_and_disclaimer() {
-        let m = reply(&base(Some(answer(2, 50))), &Style::default()).unwrap();
+        let m = reply(
+            &base(Some(answer(2, 50))),
+            &Style::default(),
+            Audience::Private,
+        )
+        .unwrap();
         let e = &m.embeds[0];
         assert!(e.description.contains("[1]") && e.description.contains("[2]"));
         assert!(
@@ -563,7 +591,7 @@ mod tests {
     fn warning_comes_first_and_emergency_stands_alone() {
         let mut r = base(Some(answer(1, 10)));
         r.red_flags = vec![hit(Tier::Soon)];
-        let m = reply(&r, &Style::default()).unwrap();
+        let m = reply(&r, &Style::default(), Audience::Private).unwrap();
         assert_eq!(m.embeds.len(), 2);
         assert!(m.embeds[0].title.contains("appointment"));
         r.red_flags = vec![hit(Tier::Emergency), hit(Tier::Soon)];
@@ -571,7 +599,7 @@ mod tests {
             emergency_contact: Some("Call 999".into()),
             ..Style::default()
         };
-        let m = reply(&r, &style).unwrap();
+        let m = reply(&r, &style, Audience::Private).unwrap();
         assert_eq!(m.embeds.len(), 1);
         assert!(m.embeds[0].description.contains("emergency message"));
         assert!(!m.embeds[0].description.contains("soon message"));
@@ -580,27 +608,39 @@ mod tests {
     }
 
     #[test]
+    fn a_public_warning_never_quotes_the_writer() {
+        let mut r = base(None);
+        r.red_flags = vec![hit(Tier::Urgent)];
+        let public = reply(&r, &Style::default(), Audience::Public).unwrap();
+        let text = format!("{:?}", public.embeds);
+        assert!(text.contains("Blood in stool"), "{text}");
+        assert!(!text.contains("blood in my poop"), "{text}");
+        let private = reply(&r, &Style::default(), Audience::Private).unwrap();
+        assert!(format!("{:?}", private.embeds).contains("blood in my poop"));
+    }
+
+    #[test]
     fn a_warning_about_someone_else_says_so() {
         let mut r = base(None);
         let mut other = hit(Tier::Urgent);
         other.about_someone_else = true;
         r.red_flags = vec![other.clone()];
-        let m = reply(&r, &Style::default()).unwrap();
+        let m = reply(&r, &Style::default(), Audience::Private).unwrap();
         assert!(m.embeds[0].description.contains(SOMEONE_ELSE_NOTE));
         r.red_flags = vec![other, hit(Tier::Soon)];
-        let m = reply(&r, &Style::default()).unwrap();
+        let m = reply(&r, &Style::default(), Audience::Private).unwrap();
         assert!(!m.embeds[0].description.contains(SOMEONE_ELSE_NOTE));
     }
 
     #[test]
     fn abstain_offers_buttons_and_silence_is_none() {
         let mut r = base(None);
-        assert!(reply(&r, &Style::default()).is_none());
+        assert!(reply(&r, &Style::default(), Audience::Private).is_none());
         r.suggestions = vec![Suggestion {
             id: "zonulin-test".into(),
             title: "t".repeat(120),
         }];
-        let m = reply(&r, &Style::default()).unwrap();
+        let m = reply(&r, &Style::default(), Audience::Private).unwrap();
         assert_eq!(m.buttons[0].custom_id, "gutcheck:entry:zonulin-test");
         assert_eq!(m.buttons[0].label.chars().count(), limits::BUTTON_LABEL);
     }
@@ -609,7 +649,7 @@ mod tests {
     fn huge_replies_fit_discord_limits() {
         let mut r = base(Some(answer(40, 1000)));
         r.red_flags = vec![hit(Tier::Urgent)];
-        let m = reply(&r, &Style::default()).unwrap();
+        let m = reply(&r, &Style::default(), Audience::Private).unwrap();
         let total: usize = m.embeds.iter().map(embed_len).sum();
         assert!(total <= limits::EMBEDS_TOTAL, "{total}");
         assert!(m.embeds[0].title.contains("today"), "the warning survives");

@@ -36,6 +36,11 @@ pub enum Outcome {
         answered: Option<String>,
     },
     Ignored(Skip),
+    /// The engine did not finish within the reply budget; `notified` when the writer was
+    /// told (they addressed the bot).
+    OverBudget {
+        notified: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +66,23 @@ pub enum Trigger {
 /// Warning-cooldown memory bound: enough for every active member of a large server.
 const WARNING_RECORDS: usize = 100_000;
 
+/// The engine did not finish in time, or its job panicked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overrun {
+    OverBudget,
+    Crashed,
+}
+
+/// Thread-to-parent memory bound; cleared when full (a lookup is one REST call).
+const PARENT_RECORDS: usize = 50_000;
+
 pub struct Shared {
     core: ArcSwap<Box<dyn Core>>,
+    /// Engine jobs running or queued at once: more would only queue inside the blocking
+    /// pool, where no budget could drop them.
+    engine_slots: Arc<tokio::sync::Semaphore>,
+    /// Channel id to its parent when it is a thread or forum post, `None` otherwise.
+    pub parents: Mutex<std::collections::HashMap<u64, Option<u64>>>,
     loader: Loader,
     pub settings: Settings,
     pub style: Style,
@@ -83,8 +103,11 @@ impl Shared {
         loader: Loader,
         observer: Option<mpsc::UnboundedSender<Observed>>,
     ) -> Shared {
+        let slots = std::thread::available_parallelism().map_or(2, |n| n.get());
         Shared {
             core: ArcSwap::from_pointee(core),
+            engine_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+            parents: Mutex::new(std::collections::HashMap::new()),
             loader,
             style: Style {
                 disclaimer: settings.disclaimer.clone(),
@@ -111,6 +134,45 @@ impl Shared {
         self.core.load_full()
     }
 
+    /// Runs `job` on the serving core off the async workers (the blocking pool, at most one
+    /// job per core), within the reply budget. Engine work is CPU-bound and may be slow: on a
+    /// worker it would stall heartbeats and every other message.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&dyn Core) -> T + Send + 'static,
+    ) -> Result<T, Overrun> {
+        let core = self.core();
+        let slots = self.engine_slots.clone();
+        let work = async move {
+            let slot = slots.acquire_owned().await.map_err(|_| Overrun::Crashed)?;
+            tokio::task::spawn_blocking(move || {
+                let _slot = slot;
+                job(core.as_ref().as_ref())
+            })
+            .await
+            .map_err(|_| Overrun::Crashed)
+        };
+        match tokio::time::timeout(self.settings.reply_budget, work).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(
+                    budget = ?self.settings.reply_budget,
+                    "engine work over budget: the reply was dropped"
+                );
+                Err(Overrun::OverBudget)
+            }
+        }
+    }
+
+    /// Remembers a channel's parent (or that it has none), within a bounded memory.
+    pub fn remember_parent(&self, channel: u64, parent: Option<u64>) {
+        let mut parents = self.parents.lock().unwrap();
+        if parents.len() >= PARENT_RECORDS {
+            parents.clear();
+        }
+        parents.insert(channel, parent);
+    }
+
     pub fn observe(&self, event: Observed) {
         if let Some(tx) = &self.observer {
             let _ = tx.send(event);
@@ -122,19 +184,35 @@ impl Shared {
     pub async fn reload(&self, trigger: Trigger) -> Result<String, Vec<String>> {
         let _one_at_a_time = self.reloading.lock().await;
         let loader = self.loader.clone();
-        let built = tokio::task::spawn_blocking(move || loader())
-            .await
-            .unwrap_or_else(|e| Err(vec![format!("the reload crashed: {e}")]));
-        let result = built.map(|core| {
-            let summary = core.faq().summary_line();
+        // The summary is read in the blocking job too: nothing about the core runs on a worker.
+        let build = tokio::task::spawn_blocking(move || {
+            loader().map(|core| {
+                let summary = core.faq().summary_line();
+                (core, summary)
+            })
+        });
+        let budget = self.settings.reload_budget;
+        let built = match tokio::time::timeout(budget, build).await {
+            Ok(joined) => joined.unwrap_or_else(|_| Err(vec!["the reload crashed".to_string()])),
+            // The late build is dropped when it ends; the next reload may start now.
+            Err(_) => Err(vec![format!(
+                "the reload took longer than {} s and was abandoned (is a FAQ file on a stalled \
+                 disk?)",
+                budget.as_secs()
+            )]),
+        };
+        let result = built.map(|(core, summary)| {
             self.core.store(Arc::new(core));
             summary
         });
         match &result {
             Ok(summary) => tracing::info!(?trigger, "FAQ reloaded: {summary}"),
+            // The full list goes to the log for moderators; it holds file paths and
+            // messages about the FAQ, never anything a user wrote.
             Err(errors) => tracing::warn!(
                 ?trigger,
-                "FAQ reload failed, still serving the previous FAQ:\n{}",
+                "FAQ reload failed, still serving the previous FAQ ({} problems):\n{}",
+                errors.len(),
                 errors.join("\n")
             ),
         }
@@ -171,7 +249,10 @@ fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
 /// Polls the FAQ folder and reloads when it changes. A failed reload is reported once per
 /// change, not on every poll.
 pub async fn watch(shared: Arc<Shared>, every: Duration) {
-    let dir = shared.core().faq().dir.clone();
+    let Ok(dir) = shared.run(|core| core.faq().dir.clone()).await else {
+        tracing::warn!("the FAQ watcher could not start; /faq-reload still works");
+        return;
+    };
     let mut last = stamp(&dir);
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

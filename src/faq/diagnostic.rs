@@ -24,6 +24,26 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// How the problems that stop a whole file from being read start (see `TomlFile::read`).
+const FILE_STOPPERS: [&str; 7] = [
+    "file not found",
+    "cannot read",
+    "not a regular file",
+    "file is larger than",
+    "not valid UTF-8",
+    "invalid TOML",
+    "cannot read the entries folder",
+];
+
+impl Diagnostic {
+    /// Whether this problem kept its whole file from being read or parsed. Such a problem is
+    /// usually the root cause of others (a missing `sources.toml` makes every citation
+    /// unknown), so reports list these first.
+    pub fn stops_the_file(&self) -> bool {
+        FILE_STOPPERS.iter().any(|p| self.message.starts_with(p))
+    }
+}
+
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let level = match self.severity {

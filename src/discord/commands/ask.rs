@@ -1,7 +1,7 @@
 //! `/ask` and `/why`: a question in, the graded answer (or the ranking behind it) out.
 
-use super::{Context, Error, to_reply};
-use crate::discord::render;
+use super::{Context, Error, acknowledged, engine, log_text, to_reply};
+use crate::discord::render::{self, Audience};
 
 /// Ask a question about leaky gut; get an evidence-graded, cited answer.
 #[poise::command(slash_command)]
@@ -10,11 +10,28 @@ pub async fn ask(
     #[description = "Your question, e.g. \"does a zonulin test prove leaky gut?\""]
     #[max_length = 1000]
     question: String,
+    #[description = "Only you see the answer (default set by the server's bot settings)"]
+    private: Option<bool>,
 ) -> Result<(), Error> {
     let shared = ctx.data();
-    let reply = shared.core().respond(&question);
+    let private = private.unwrap_or(shared.settings.ask_private);
+    log_text(ctx, &question);
+    let reply = match engine(ctx, private, move |core| core.respond(&question)).await? {
+        Ok(reply) => reply,
+        Err(_) => {
+            ctx.send(to_reply(&render::too_slow(), true)).await?;
+            return Ok(());
+        }
+    };
+    // A red-flag warning goes to the asker alone, whatever they chose.
+    let warned = reply.warning_tier().is_some();
+    let audience = if private || warned {
+        Audience::Private
+    } else {
+        Audience::Public
+    };
     let message =
-        render::reply(&reply, &shared.style).unwrap_or_else(|| {
+        render::reply(&reply, &shared.style, audience).unwrap_or_else(|| {
             render::notice(
             "No FAQ entry answers that yet",
             &["I only answer from a curated FAQ about leaky gut and would rather say nothing \
@@ -23,7 +40,14 @@ pub async fn ask(
             false,
         )
         });
-    ctx.send(to_reply(&message, false)).await?;
+    if warned && !private && acknowledged(ctx) {
+        // The public "thinking" placeholder goes; the warning follows privately.
+        if let poise::Context::Application(actx) = ctx {
+            actx.interaction.delete_response(ctx.http()).await?;
+        }
+    }
+    ctx.send(to_reply(&message, audience == Audience::Private))
+        .await?;
     Ok(())
 }
 
@@ -35,7 +59,11 @@ pub async fn why(
     #[max_length = 1000]
     question: String,
 ) -> Result<(), Error> {
-    let explanation = ctx.data().core().explain(&question);
+    log_text(ctx, &question);
+    let Ok(explanation) = engine(ctx, true, move |core| core.explain(&question)).await? else {
+        ctx.send(to_reply(&render::too_slow(), true)).await?;
+        return Ok(());
+    };
     // A code block keeps the columns of the explanation aligned; the fences count too.
     let body = render::truncate(&explanation, render::limits::DESCRIPTION - 8);
     let message = render::Message {

@@ -2,8 +2,8 @@
 
 use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse, User};
 
-use super::{Context, Error, footer, to_reply};
-use crate::discord::render::{self, limits};
+use super::{Context, Error, engine, log_text, to_reply};
+use crate::discord::render::{self, Audience, limits};
 use crate::faq::{Entry, Faq};
 
 /// Autocomplete ranking over titles and phrasings. Returns (title, id), best first, at most
@@ -81,9 +81,20 @@ fn score(query: &[String], phrasing: &[String]) -> f32 {
     }
 }
 
+/// Autocomplete cannot be deferred and Discord drops an answer after 3 s: past this, the
+/// list is empty rather than late.
+const AUTOCOMPLETE_BUDGET: std::time::Duration = std::time::Duration::from_millis(2000);
+
 async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
-    let core = ctx.data().core();
-    let choices = rank_topics(core.faq(), partial)
+    let partial = partial.to_string();
+    let work = ctx
+        .data()
+        .run(move |core| rank_topics(core.faq(), &partial));
+    let ranked = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
+        Ok(Ok(ranked)) => ranked,
+        _ => Vec::new(),
+    };
+    let choices = ranked
         .into_iter()
         .map(|(name, id)| AutocompleteChoice::new(name, id))
         .collect();
@@ -113,12 +124,35 @@ pub async fn faq(
     >,
 ) -> Result<(), Error> {
     let shared = ctx.data();
-    let core = shared.core();
-    let reply = match find_entry(core.faq(), &topic) {
-        Some(entry) => core.entry_reply(&entry.id),
-        None => Some(core.respond(&topic)),
+    // Pointing an answer at someone only makes sense where they can see it.
+    let public = public.unwrap_or(user.is_some());
+    log_text(ctx, &topic);
+    let wanted = topic.clone();
+    // A lookup, not a conversation: no triage, so nothing here can post a warning, least of
+    // all at someone else.
+    let reply = engine(ctx, !public, move |core| {
+        match find_entry(core.faq(), &wanted) {
+            Some(entry) => core.entry_reply(&entry.id),
+            None => {
+                let mut reply = core.respond(&wanted);
+                reply.red_flags.clear();
+                Some(reply)
+            }
+        }
+    })
+    .await?;
+    let Ok(reply) = reply else {
+        ctx.send(to_reply(&render::too_slow(), true)).await?;
+        return Ok(());
     };
-    let message = reply.as_ref().and_then(|r| render::reply(r, &shared.style));
+    let audience = if public {
+        Audience::Public
+    } else {
+        Audience::Private
+    };
+    let message = reply
+        .as_ref()
+        .and_then(|r| render::reply(r, &shared.style, audience));
     let Some(message) = message else {
         let note = render::notice(
             "No such topic",
@@ -132,8 +166,6 @@ pub async fn faq(
         ctx.send(to_reply(&note, true)).await?;
         return Ok(());
     };
-    // Pointing an answer at someone only makes sense where they can see it.
-    let public = public.unwrap_or(user.is_some());
     let mut builder = to_reply(&message, !public);
     if let Some(user) = user {
         builder = builder.content(format!("For <@{}>:", user.id));
@@ -151,17 +183,21 @@ pub async fn sources(
     #[max_length = 200]
     entry: String,
 ) -> Result<(), Error> {
-    let shared = ctx.data();
-    let core = shared.core();
-    let faq = core.faq();
-    let message = match find_entry(faq, &entry) {
-        Some(e) => render::sources(faq, e, &footer(shared, core.disclaimer())),
-        None => render::notice(
-            "No such entry",
-            &["Pick an entry from the suggestions while typing.".to_string()],
-            false,
-        ),
-    };
+    let disclaimer = ctx.data().style.disclaimer.clone();
+    let message = engine(ctx, true, move |core| {
+        let footer = disclaimer.unwrap_or_else(|| core.disclaimer().to_string());
+        let faq = core.faq();
+        match find_entry(faq, &entry) {
+            Some(e) => render::sources(faq, e, &footer),
+            None => render::notice(
+                "No such entry",
+                &["Pick an entry from the suggestions while typing.".to_string()],
+                false,
+            ),
+        }
+    })
+    .await?
+    .unwrap_or_else(|_| render::too_slow());
     ctx.send(to_reply(&message, true)).await?;
     Ok(())
 }

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use poise::CreateReply;
 use serenity::all::{CreateAllowedMentions, Permissions};
 
+use super::core::Core;
 use super::render;
-use super::state::Shared;
+use super::state::{Overrun, Shared};
 
 pub use faq::rank_topics;
 
@@ -53,6 +54,53 @@ pub fn to_reply(message: &render::Message, ephemeral: bool) -> CreateReply {
         reply = reply.components(components);
     }
     reply
+}
+
+/// Runs `job` on the engine for a slash command, off the async workers and within the
+/// reply budget. When the answer is not ready after `defer_after`, the interaction is
+/// acknowledged first (ephemeral when `private`), so Discord's 3-second window is always met.
+pub async fn engine<T: Send + 'static>(
+    ctx: Context<'_>,
+    private: bool,
+    job: impl FnOnce(&dyn Core) -> T + Send + 'static,
+) -> Result<Result<T, Overrun>, Error> {
+    let shared = ctx.data();
+    let work = shared.run(job);
+    tokio::pin!(work);
+    match tokio::time::timeout(shared.settings.defer_after, &mut work).await {
+        Ok(done) => Ok(done),
+        Err(_) => {
+            if private {
+                ctx.defer_ephemeral().await?;
+            } else {
+                ctx.defer().await?;
+            }
+            Ok(work.await)
+        }
+    }
+}
+
+/// Whether the interaction was already acknowledged (deferred): the next send is then a
+/// follow-up whose visibility the acknowledgement fixed.
+pub fn acknowledged(ctx: Context<'_>) -> bool {
+    match ctx {
+        poise::Context::Application(actx) => actx
+            .has_sent_initial_response
+            .load(std::sync::atomic::Ordering::SeqCst),
+        poise::Context::Prefix(_) => false,
+    }
+}
+
+/// Logs a member's words only under `--log-message-text` (they are health data).
+pub fn log_text(ctx: Context<'_>, text: &str) {
+    if ctx.data().settings.log_message_text {
+        tracing::debug!(
+            target: super::logging::MESSAGE_TEXT_TARGET,
+            command = %ctx.command().name,
+            text,
+            "command text"
+        );
+    }
 }
 
 /// Moderator status from the permissions Discord resolved for this member in this channel.

@@ -1,18 +1,21 @@
 //! `/redflags`: what the bot warns about, how urgently, and why.
 
-use super::{Context, Error, footer, to_reply};
+use super::{Context, Error, engine, to_reply};
 use crate::discord::render;
 
 /// The symptoms gutcheck warns about and why they need a clinician.
 #[poise::command(slash_command)]
 pub async fn redflags(ctx: Context<'_>) -> Result<(), Error> {
-    let shared = ctx.data();
-    let core = shared.core();
-    let message = render::red_flags(
-        &core.faq().red_flags,
-        &shared.style,
-        &footer(shared, core.disclaimer()),
-    );
+    let style = ctx.data().style.clone();
+    let message = engine(ctx, true, move |core| {
+        let footer = style
+            .disclaimer
+            .clone()
+            .unwrap_or_else(|| core.disclaimer().to_string());
+        render::red_flags(&core.faq().red_flags, &style, &footer)
+    })
+    .await?
+    .unwrap_or_else(|_| render::too_slow());
     ctx.send(to_reply(&message, true)).await?;
     Ok(())
 }

@@ -50,11 +50,11 @@ pub fn application() -> Value {
     }))
 }
 
-pub fn ready(shard: [u32; 2]) -> Value {
+pub fn ready(shard: [u32; 2], gateway_url: &str) -> Value {
     checked::<s::Ready>(json!({
         "v": 10, "user": bot_user(), "guilds": [{"id": GUILD_ID.to_string(), "unavailable": true}],
         "session_id": format!("session-{}", shard[0]),
-        "resume_gateway_url": "ws://127.0.0.1:9", "shard": shard,
+        "resume_gateway_url": gateway_url, "shard": shard,
         "application": {"id": APP_ID.to_string(), "flags": 0},
     }))
 }
@@ -76,6 +76,26 @@ impl Person {
     pub fn member(&self) -> Value {
         member(self.id, self.name, self.permissions)
     }
+}
+
+/// A guild channel as `GET /channels/{id}` returns it. `kind`: 0 text, 11 public thread,
+/// 15 forum; a thread's `parent` is its channel (or forum).
+pub fn channel(id: u64, kind: u8, parent: Option<u64>) -> Value {
+    let mut value = json!({
+        "id": id.to_string(), "type": kind, "guild_id": GUILD_ID.to_string(),
+        "name": format!("channel-{id}"), "position": 0, "permission_overwrites": [],
+        "nsfw": false, "parent_id": parent.map(|p| p.to_string()),
+    });
+    if kind == 11 {
+        value["thread_metadata"] = json!({
+            "archived": false, "auto_archive_duration": 1440,
+            "archive_timestamp": TIMESTAMP, "locked": false,
+        });
+        value["owner_id"] = json!("501");
+        value["member_count"] = json!(1);
+        value["message_count"] = json!(1);
+    }
+    checked::<s::GuildChannel>(value)
 }
 
 /// A MESSAGE_CREATE payload in the test guild.

@@ -35,8 +35,9 @@ async fn connection(stream: tokio::net::TcpStream, state: Arc<State>) {
             }
         }
     });
-    // A long interval: the tests never wait on a heartbeat, and serenity ACK-checks its own.
-    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41_250}});
+    // Long by default: most tests never wait on a heartbeat; the ones that watch the bot's
+    // pulse ask for a short one.
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": state.heartbeat_ms}});
     let _ = tx.send(WsMessage::Text(hello.to_string()));
 
     while let Some(Ok(frame)) = source.next().await {
@@ -48,7 +49,41 @@ async fn connection(stream: tokio::net::TcpStream, state: Arc<State>) {
         };
         match payload["op"].as_u64() {
             Some(1) => {
+                state
+                    .heartbeats
+                    .lock()
+                    .unwrap()
+                    .push(std::time::Instant::now());
                 let _ = tx.send(WsMessage::Text(json!({"op": 11}).to_string()));
+            }
+            Some(6) => {
+                // RESUME: the session goes on over this connection.
+                let d = &payload["d"];
+                let shard: u32 = d["session_id"]
+                    .as_str()
+                    .and_then(|s| s.strip_prefix("session-"))
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                let total = state
+                    .sessions
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .find(|s| s.shard[0] == shard)
+                    .map_or(1, |s| s.shard[1]);
+                let seq = d["seq"].as_u64().unwrap_or(1);
+                let session = Arc::new(Session {
+                    shard: [shard, total],
+                    seq: AtomicU64::new(seq + 1),
+                    tx: tx.clone(),
+                });
+                let resumed = json!({"op": 0, "t": "RESUMED", "s": seq + 1, "d": {}});
+                let _ = tx.send(WsMessage::Text(resumed.to_string()));
+                state.sessions.lock().unwrap().push(session);
+                state
+                    .resumes
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                state.bump();
             }
             Some(2) => {
                 let d = &payload["d"];
@@ -70,7 +105,10 @@ async fn connection(stream: tokio::net::TcpStream, state: Arc<State>) {
                     seq: AtomicU64::new(1),
                     tx: tx.clone(),
                 });
-                let ready = json!({"op": 0, "t": "READY", "s": 1, "d": fixtures::ready(shard)});
+                let ready = json!({
+                    "op": 0, "t": "READY", "s": 1,
+                    "d": fixtures::ready(shard, &state.gateway_url)
+                });
                 let _ = tx.send(WsMessage::Text(ready.to_string()));
                 state.sessions.lock().unwrap().push(session);
                 state.identifies.lock().unwrap().push(Identify {

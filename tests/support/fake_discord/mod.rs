@@ -11,7 +11,7 @@ mod rest;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::{mpsc, watch};
@@ -29,6 +29,19 @@ pub struct Request {
     pub path: String,
     pub body: Value,
     pub authorized: bool,
+    /// What the fake answered (429 when a rate limit was injected).
+    pub status: u16,
+    pub at: Instant,
+}
+
+/// An injected rate limit: the next `count` requests matching `method` and starting with
+/// `path` get a 429 asking to wait `retry_after` seconds.
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    pub method: String,
+    pub path: String,
+    pub count: usize,
+    pub retry_after: f64,
 }
 
 /// One IDENTIFY the gateway accepted.
@@ -54,6 +67,13 @@ pub(crate) struct State {
     /// Bumped on every recorded request or identify, so waiters re-check.
     pub changed: watch::Sender<u64>,
     pub next_id: AtomicU64,
+    pub heartbeat_ms: u64,
+    /// When each heartbeat (op 1) arrived.
+    pub heartbeats: Mutex<Vec<Instant>>,
+    pub rate_limits: Mutex<Vec<RateLimit>>,
+    /// Channels `GET /channels/{id}` knows (threads, forum posts, their parents).
+    pub channels: Mutex<std::collections::HashMap<u64, Value>>,
+    pub resumes: AtomicU64,
 }
 
 impl State {
@@ -81,6 +101,15 @@ impl FakeDiscord {
     /// Starts REST and gateway on ephemeral loopback ports. `recommended_shards` is what
     /// `GET /gateway/bot` answers, which autosharding follows.
     pub async fn start(token: &str, recommended_shards: u32) -> FakeDiscord {
+        FakeDiscord::start_with(token, recommended_shards, 41_250).await
+    }
+
+    /// As `start`, with the heartbeat interval HELLO asks for.
+    pub async fn start_with(
+        token: &str,
+        recommended_shards: u32,
+        heartbeat_ms: u64,
+    ) -> FakeDiscord {
         let rest = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let ws = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let rest_url = format!("http://{}", rest.local_addr().unwrap());
@@ -95,6 +124,11 @@ impl FakeDiscord {
             sessions: Mutex::new(Vec::new()),
             changed,
             next_id: AtomicU64::new(800_000_000_000_000_000),
+            heartbeat_ms,
+            heartbeats: Mutex::new(Vec::new()),
+            rate_limits: Mutex::new(Vec::new()),
+            channels: Mutex::new(std::collections::HashMap::new()),
+            resumes: AtomicU64::new(0),
         });
         let tasks = vec![
             tokio::spawn(rest::serve(rest, state.clone())),
@@ -168,6 +202,52 @@ impl FakeDiscord {
             (!s.requests.lock().unwrap().is_empty()).then_some(())
         })
         .await
+    }
+
+    /// The next `count` requests matching `method` and `path` (a prefix) get a 429.
+    pub fn rate_limit(&self, method: &str, path: &str, count: usize, retry_after: f64) {
+        self.state.rate_limits.lock().unwrap().push(RateLimit {
+            method: method.to_string(),
+            path: path.to_string(),
+            count,
+            retry_after,
+        });
+    }
+
+    /// Makes `GET /channels/{id}` answer with `channel`.
+    pub fn add_channel(&self, channel: Value) {
+        let id = channel["id"].as_str().unwrap().parse().unwrap();
+        self.state.channels.lock().unwrap().insert(id, channel);
+    }
+
+    pub fn heartbeats(&self) -> Vec<Instant> {
+        self.state.heartbeats.lock().unwrap().clone()
+    }
+
+    pub fn resumes(&self) -> u64 {
+        self.state.resumes.load(Ordering::Relaxed)
+    }
+
+    /// Closes the gateway connection of `shard` with a resumable close code, as Discord does
+    /// when it restarts a gateway node.
+    pub fn close_gateway(&self, shard: u32) {
+        let sessions = self.state.sessions.lock().unwrap();
+        let session = sessions.iter().rev().find(|s| s.shard[0] == shard).unwrap();
+        let _ = session.tx.send(WsMessage::Close(Some(
+            tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                code: tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Library(
+                    4000,
+                ),
+                reason: "Unknown error.".into(),
+            },
+        )));
+    }
+
+    /// Sends raw text as a gateway frame on the session of `shard` (malformed payloads).
+    pub fn send_raw(&self, shard: u32, text: String) {
+        let sessions = self.state.sessions.lock().unwrap();
+        let session = sessions.iter().rev().find(|s| s.shard[0] == shard).unwrap();
+        session.tx.send(WsMessage::Text(text)).unwrap();
     }
 
     pub fn request_count(&self) -> usize {

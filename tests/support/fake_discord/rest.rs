@@ -36,7 +36,22 @@ async fn handle(
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()))
     };
     let path = uri.path().to_string();
-    let response = if authorized {
+    let limited = take_rate_limit(&state, &method, &path);
+    let response = if let Some(retry_after) = limited {
+        let mut response = (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(json!({
+                "message": "You are being rate limited.",
+                "retry_after": retry_after,
+                "global": false
+            })),
+        )
+            .into_response();
+        response
+            .headers_mut()
+            .insert("retry-after", retry_after.to_string().parse().unwrap());
+        response
+    } else if authorized {
         route(&state, &method, &path, &body)
     } else {
         (
@@ -50,9 +65,21 @@ async fn handle(
         path,
         body,
         authorized,
+        status: response.status().as_u16(),
+        at: std::time::Instant::now(),
     });
     state.bump();
     response
+}
+
+/// Consumes one injected rate limit matching the request, if any: its delay in seconds.
+fn take_rate_limit(state: &State, method: &Method, path: &str) -> Option<f64> {
+    let mut limits = state.rate_limits.lock().unwrap();
+    let limit = limits
+        .iter_mut()
+        .find(|l| l.count > 0 && l.method == method.as_str() && path.starts_with(&l.path))?;
+    limit.count -= 1;
+    Some(limit.retry_after)
 }
 
 fn route(state: &State, method: &Method, path: &str, body: &Value) -> Response {
@@ -72,6 +99,16 @@ fn route(state: &State, method: &Method, path: &str, body: &Value) -> Response {
         })),
         ("GET", ["oauth2", "applications", "@me"]) => ok(fixtures::application()),
         ("GET", ["users", "@me"]) => ok(fixtures::bot_user()),
+        ("GET", ["channels", channel]) => {
+            let known = channel
+                .parse::<u64>()
+                .ok()
+                .and_then(|id| state.channels.lock().unwrap().get(&id).cloned());
+            match known {
+                Some(c) => ok(c),
+                None => not_found(),
+            }
+        }
         ("PUT", ["applications", _, "commands"]) => ok(registered(state, body, None)),
         ("PUT", ["applications", _, "guilds", guild, "commands"]) => {
             ok(registered(state, body, Some(guild)))
