@@ -1168,3 +1168,356 @@ async fn a_fifo_in_the_faq_folder_fails_the_reload_instead_of_freezing_it() {
     }
     bot.stop().await;
 }
+
+/// A core that takes `delay` for every call once armed: what a heavier engine (an embedding
+/// model, a cold disk) looks like to the adapter. Armed after start-up, so only the calls
+/// the bot makes while serving are slow.
+struct SlowCore {
+    inner: Box<dyn Core>,
+    delay: Duration,
+    armed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SlowCore {
+    fn wait(&self) {
+        if self.armed.load(std::sync::atomic::Ordering::SeqCst) {
+            // Blocking on purpose: run on an async worker, this stalls it.
+            std::thread::sleep(self.delay);
+        }
+    }
+}
+
+impl Core for SlowCore {
+    fn faq(&self) -> &gutcheck::faq::Faq {
+        self.wait();
+        self.inner.faq()
+    }
+    fn disclaimer(&self) -> &str {
+        self.wait();
+        self.inner.disclaimer()
+    }
+    fn respond(&self, message: &str) -> gutcheck::reply::Reply {
+        self.wait();
+        self.inner.respond(message)
+    }
+    fn respond_passive(&self, message: &str) -> gutcheck::reply::Reply {
+        self.wait();
+        self.inner.respond_passive(message)
+    }
+    fn explain(&self, message: &str) -> String {
+        self.wait();
+        self.inner.explain(message)
+    }
+    fn entry_reply(&self, id: &str) -> Option<gutcheck::reply::Reply> {
+        self.wait();
+        self.inner.entry_reply(id)
+    }
+}
+
+type Armed = std::sync::Arc<std::sync::atomic::AtomicBool>;
+
+async fn slow_bot(settings: Settings, delay: Duration, heartbeat_ms: u64) -> (Bot, Armed) {
+    let armed = Armed::default();
+    let switch = armed.clone();
+    let bot = Bot::start_with(
+        settings,
+        Shards::Auto,
+        1,
+        move |inner| {
+            Box::new(SlowCore {
+                inner,
+                delay,
+                armed: switch,
+            })
+        },
+        heartbeat_ms,
+    )
+    .await;
+    bot.ready().await;
+    armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    (bot, armed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_engine_never_stalls_heartbeats_or_misses_the_interaction_window() {
+    let settings = Settings {
+        reply_budget: Duration::from_secs(60),
+        defer_after: Duration::from_millis(500),
+        ..settings()
+    };
+    let (mut bot, _armed) = slow_bot(settings, Duration::from_millis(1500), 250).await;
+    let started = std::time::Instant::now();
+    let mut mentions = Vec::new();
+    for _ in 0..3 {
+        let id = bot.id();
+        let message = fixtures::message(
+            id,
+            ELSEWHERE,
+            ALICE,
+            &format!("<@{BOT_USER_ID}> is leaky gut real?"),
+            &[fixtures::bot_user()],
+        );
+        bot.fake.dispatch(0, "MESSAGE_CREATE", message);
+        mentions.push(id);
+    }
+    let resolved = json!({"users": {BOB.id.to_string(): BOB.user()}});
+    let commands: Vec<(&str, Vec<(&str, u8, Value)>)> = vec![
+        ("ask", vec![("question", 3, json!("is leaky gut real?"))]),
+        ("why", vec![("question", 3, json!("zinc"))]),
+        ("faq", vec![("topic", 3, json!("zinc"))]),
+        ("sources", vec![("entry", 3, json!("zinc"))]),
+        ("redflags", vec![]),
+    ];
+    let mut sent = Vec::new();
+    for (name, options) in &commands {
+        let (id, _) = bot.interaction(|id| {
+            fixtures::command(id, ELSEWHERE, ALICE, name, options, resolved.clone())
+        });
+        sent.push((id, std::time::Instant::now()));
+    }
+    let (typing, _) =
+        bot.interaction(|id| fixtures::autocomplete(id, ELSEWHERE, ALICE, "faq", "topic", "zon"));
+    sent.push((typing, std::time::Instant::now()));
+
+    // Every interaction is acknowledged inside Discord's 3-second window.
+    for (id, at) in &sent {
+        let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
+        let callback = bot.fake.wait_request(0, "POST", |r| r.path == path).await;
+        let took = callback.at - *at;
+        assert!(took < Duration::from_secs(3), "interaction {id}: {took:?}");
+        if *id != typing {
+            assert_eq!(callback.body["type"], 5, "deferred: {:#}", callback.body);
+        }
+    }
+    // ...and every one is answered in the end, as are the mentions.
+    for (id, _) in &sent[..commands.len()] {
+        let body = bot.follow_up(*id, 0).await;
+        assert!(!embeds(&body).is_empty(), "{body:#}");
+    }
+    for id in mentions {
+        let outcome = bot
+            .observe(|o| match o {
+                Observed::Message { id: got, outcome } if *got == id => Some(outcome.clone()),
+                _ => None,
+            })
+            .await;
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Replied {
+                    answered: Some(_),
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+    }
+    // The shard kept its pulse the whole time: no gap of several heartbeat intervals.
+    let beats: Vec<std::time::Instant> = bot
+        .fake
+        .heartbeats()
+        .into_iter()
+        .filter(|t| *t >= started)
+        .collect();
+    let busy = started.elapsed();
+    assert!(
+        busy > Duration::from_secs(3),
+        "the engine was slow: {busy:?}"
+    );
+    let mut marks = vec![started];
+    marks.extend(beats);
+    marks.push(std::time::Instant::now());
+    let worst = marks.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+    assert!(
+        worst < Duration::from_millis(1200),
+        "heartbeat gap {worst:?} in {busy:?}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_over_the_budget_is_dropped_and_the_asker_told() {
+    let settings = Settings {
+        reply_budget: Duration::from_millis(800),
+        defer_after: Duration::from_millis(300),
+        ..watching()
+    };
+    let (mut bot, armed) = slow_bot(settings, Duration::from_secs(3), 41_250).await;
+    let said = bot.mention(0, ELSEWHERE, ALICE, "is leaky gut real?").await;
+    let sent = bot
+        .expect_reply(&said, Outcome::OverBudget { notified: true })
+        .await;
+    assert_eq!(embeds(&sent)[0]["title"], "That took too long");
+    let (_, outcome) = bot.say(PASSIVE, BOB, "does zinc help leaky gut?").await;
+    assert_eq!(outcome, Outcome::OverBudget { notified: false });
+
+    let (id, from) = bot.interaction(|id| {
+        fixtures::command(
+            id,
+            ELSEWHERE,
+            ALICE,
+            "ask",
+            &[("question", 3, json!("is leaky gut real?"))],
+            json!({}),
+        )
+    });
+    let body = bot.follow_up(id, from).await;
+    assert_eq!(embeds(&body)[0]["title"], "That took too long");
+    armed.store(false, std::sync::atomic::Ordering::SeqCst);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_gateway_is_resumed_and_no_reply_is_lost() {
+    let mut bot = Bot::start(settings(), Shards::Auto, 1).await;
+    bot.ready().await;
+    bot.fake.close_gateway(0);
+    bot.fake
+        .wait_until_public("the bot to resume its session", |f| f.resumes() >= 1)
+        .await;
+    let said = bot.mention(0, ELSEWHERE, ALICE, "is leaky gut real?").await;
+    assert!(matches!(
+        said.outcome,
+        Outcome::Replied {
+            answered: Some(_),
+            ..
+        }
+    ));
+    bot.reply(&said).await;
+    bot.stop().await;
+}
+
+/// Words no log may hold: part of what a member writes in the logging test.
+const SECRET_WORDS: &str = "quokka-marmalade-7731";
+
+/// Runs the real `gutcheck serve` binary against the fake with `RUST_LOG=rust_log` and
+/// `extra` arguments, makes it read messages and commands that contain `SECRET_WORDS`, stops
+/// it with SIGTERM and returns everything it logged.
+async fn serve_logs(rust_log: &str, extra: &[&str]) -> String {
+    let fake = FakeDiscord::start(TOKEN, 1).await;
+    let faq = faq_copy();
+    let index = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gutcheck"))
+        .env_clear()
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("RUST_LOG", rust_log)
+        .env("GUTCHECK_DEV_GUILD", GUILD_ID.to_string())
+        .env("GUTCHECK_SCAN_CHANNELS", SCANNED.to_string())
+        .env("GUTCHECK_RELOAD_POLL_SECS", "0")
+        .arg("--faq")
+        .arg(faq.path())
+        .arg("--index")
+        .arg(index.path())
+        .args(["serve", "--api-base", &fake.rest_url])
+        .args(extra)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let drain = tokio::spawn(async move {
+        let mut text = String::new();
+        let _ = tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut text).await;
+        text
+    });
+    fake.wait_identified(1).await;
+    fake.wait_request(0, "PUT", |r| r.path.ends_with("/commands"))
+        .await;
+
+    let words = format!("{SECRET_WORDS} there's been blood in my stool since monday");
+    let mention = format!("<@{BOT_USER_ID}> {words}");
+    let from = fake.request_count();
+    fake.dispatch(
+        0,
+        "MESSAGE_CREATE",
+        fixtures::message(11, ELSEWHERE, ALICE, &mention, &[fixtures::bot_user()]),
+    );
+    fake.dispatch(
+        0,
+        "MESSAGE_CREATE",
+        fixtures::message(12, SCANNED, BOB, &words, &[]),
+    );
+    for channel in [ELSEWHERE, SCANNED] {
+        let posts = format!("/api/v10/channels/{channel}/messages");
+        fake.wait_request(from, "POST", |r| r.path == posts).await;
+    }
+    // A payload serenity cannot read: serenity logs such frames whole at warn.
+    let mut broken = fixtures::message(13, SCANNED, BOB, &words, &[]);
+    broken["mentions"] = json!("not a list");
+    fake.send_raw(
+        0,
+        json!({"op": 0, "t": "MESSAGE_CREATE", "s": 40, "d": broken}).to_string(),
+    );
+    for (id, name, option) in [
+        (21, "ask", "question"),
+        (22, "why", "question"),
+        (23, "faq", "topic"),
+    ] {
+        let command = fixtures::command(
+            id,
+            ELSEWHERE,
+            ALICE,
+            name,
+            &[(option, 3, json!(words))],
+            json!({}),
+        );
+        fake.dispatch(0, "INTERACTION_CREATE", command);
+        let path = format!("/api/v10/interactions/{id}/token-{id}/callback");
+        fake.wait_request(0, "POST", |r| r.path == path).await;
+    }
+    let typing = fixtures::autocomplete(24, ELSEWHERE, ALICE, "faq", "topic", SECRET_WORDS);
+    fake.dispatch(0, "INTERACTION_CREATE", typing);
+    fake.wait_request(0, "POST", |r| r.path.contains("/interactions/24/"))
+        .await;
+
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .expect("the bot stops on SIGTERM")
+        .unwrap();
+    let logs = drain.await.unwrap();
+    assert!(status.success(), "{logs}");
+    logs
+}
+
+fn assert_no_secrets(logs: &str, level: &str) {
+    assert!(
+        logs.contains("connected as gutcheck"),
+        "RUST_LOG={level}: the log was captured\n{logs}"
+    );
+    for secret in [SECRET_WORDS, "blood in my stool", TOKEN] {
+        assert!(
+            !logs.contains(secret),
+            "RUST_LOG={level} logged `{secret}`:\n{logs}"
+        );
+    }
+    for id in 21..=24 {
+        let token = format!("token-{id}");
+        assert!(!logs.contains(&token), "RUST_LOG={level} logged {token}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_log_level_records_message_text_or_tokens() {
+    // The README's levels: the default, gutcheck's own targets at trace, and debug
+    // everywhere (dependencies are held down by gutcheck's log ceiling). Even a global
+    // trace keeps secrets out.
+    for level in ["info", "gutcheck=trace", "debug", "trace"] {
+        let logs = serve_logs(level, &[]).await;
+        assert_no_secrets(&logs, level);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_debug_switch_logs_message_text_and_says_so() {
+    let logs = serve_logs("info", &["--log-message-text"]).await;
+    assert!(logs.contains("--log-message-text is on"), "{logs}");
+    assert!(logs.contains(SECRET_WORDS), "{logs}");
+    assert!(!logs.contains(TOKEN), "the switch never logs the token");
+}

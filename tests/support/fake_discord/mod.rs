@@ -224,6 +224,12 @@ impl FakeDiscord {
         self.state.heartbeats.lock().unwrap().clone()
     }
 
+    /// Waits until `check` holds for the fake (any state a test can read), or panics.
+    pub async fn wait_until_public(&self, what: &str, check: impl Fn(&FakeDiscord) -> bool) {
+        self.wait_until(what, WAIT, |_| check(self).then_some(()))
+            .await
+    }
+
     pub fn resumes(&self) -> u64 {
         self.state.resumes.load(Ordering::Relaxed)
     }
