@@ -1261,7 +1261,8 @@ async fn a_slow_engine_never_stalls_heartbeats_or_misses_the_interaction_window(
         mentions.push(id);
     }
     let resolved = json!({"users": {BOB.id.to_string(): BOB.user()}});
-    let commands: Vec<(&str, Vec<(&str, u8, Value)>)> = vec![
+    type Options = Vec<(&'static str, u8, Value)>;
+    let commands: Vec<(&str, Options)> = vec![
         ("ask", vec![("question", 3, json!("is leaky gut real?"))]),
         ("why", vec![("question", 3, json!("zinc"))]),
         ("faq", vec![("topic", 3, json!("zinc"))]),
