@@ -119,6 +119,9 @@ pub(crate) fn open_core(
     let (gutcheck, report) =
         crate::respond::Gutcheck::open_with(&cli.faq, &cli.index, &cli.model_choice(), false)
             .map_err(|e| e.to_string())?;
+    if let crate::search::store::IndexAction::InMemory { .. } = report.index.action {
+        eprintln!("gutcheck: warning: {}", report.index);
+    }
     let thresholds = if passive {
         crate::search::Thresholds::PASSIVE
     } else {

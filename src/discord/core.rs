@@ -114,6 +114,9 @@ pub fn open_gutcheck(
     model: &ModelChoice,
 ) -> Result<Box<dyn Core>, GutcheckError> {
     let (core, report) = Gutcheck::open_with(faq_dir, index_dir, model, false)?;
+    if let crate::search::store::IndexAction::InMemory { .. } = report.index.action {
+        tracing::warn!("{}", report.index);
+    }
     tracing::info!(
         "FAQ loaded: {} ({:?}, {} warning(s))",
         core.faq.summary_line(),
