@@ -1522,3 +1522,48 @@ async fn the_debug_switch_logs_message_text_and_says_so() {
     assert!(logs.contains(SECRET_WORDS), "{logs}");
     assert!(!logs.contains(TOKEN), "the switch never logs the token");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_public_ask_that_warns_moves_the_warning_to_the_asker() {
+    let settings = Settings {
+        defer_after: Duration::from_millis(200),
+        ..settings()
+    };
+    let (mut bot, _armed) = slow_bot(settings, Duration::from_millis(800), 41_250).await;
+    let alarm = "there's been blood in my poo since monday, could that be leaky gut?";
+    let (id, from) = bot.interaction(|id| {
+        fixtures::command(
+            id,
+            ELSEWHERE,
+            ALICE,
+            "ask",
+            &[("question", 3, json!(alarm)), ("private", 5, json!(false))],
+            json!({}),
+        )
+    });
+    let callback = format!("/api/v10/interactions/{id}/token-{id}/callback");
+    let deferred = bot
+        .fake
+        .wait_request(from, "POST", |r| r.path == callback)
+        .await;
+    assert_eq!(deferred.body["type"], 5);
+    assert!(!is_ephemeral(&deferred.body), "deferred as asked: public");
+    // The public placeholder is removed, and the warning goes to the asker alone.
+    let original = format!("/api/v10/webhooks/{APP_ID}/token-{id}/messages/@original");
+    bot.fake
+        .wait_request(from, "DELETE", |r| r.path == original)
+        .await;
+    let body = bot.follow_up(id, from).await;
+    assert_eq!(
+        body["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
+        EPHEMERAL,
+        "{body:#}"
+    );
+    assert!(
+        embeds(&body)[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("⚠️")
+    );
+    bot.stop().await;
+}

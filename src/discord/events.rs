@@ -188,15 +188,21 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
         };
     };
     if mode.direct {
-        direct_plan(shared, &reply)
+        // A direct message is a private conversation; anywhere else the channel reads along.
+        let audience = if msg.guild_id.is_none() {
+            Audience::Private
+        } else {
+            Audience::Public
+        };
+        direct_plan(shared, &reply, audience)
     } else {
         watched_plan(shared, msg, mode, reply, now)
     }
 }
 
 /// Asked directly: always answer, warning included, and say so when there is nothing.
-fn direct_plan(shared: &Shared, reply: &Reply) -> Plan {
-    let message = render::reply(reply, &shared.style, Audience::Public).unwrap_or_else(|| {
+fn direct_plan(shared: &Shared, reply: &Reply, audience: Audience) -> Plan {
+    let message = render::reply(reply, &shared.style, audience).unwrap_or_else(|| {
         render::notice(
             "No FAQ entry answers that yet",
             &[

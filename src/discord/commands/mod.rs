@@ -118,12 +118,3 @@ pub fn is_moderator(ctx: Context<'_>) -> bool {
         poise::Context::Prefix(_) => false,
     }
 }
-
-/// The footer line every embed carries.
-pub fn footer(shared: &Shared, core_disclaimer: &str) -> String {
-    shared
-        .style
-        .disclaimer
-        .clone()
-        .unwrap_or_else(|| core_disclaimer.to_string())
-}
