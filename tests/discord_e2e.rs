@@ -1106,7 +1106,7 @@ async fn the_token_never_goes_over_plain_http_to_another_machine() {
         let error = gutcheck::discord::run(
             launch,
             load(faq.path()),
-            gutcheck_loader(faq.path().to_path_buf()),
+            gutcheck_loader(faq.path().to_path_buf(), ModelChoice::default()),
             std::future::pending(),
         )
         .await
