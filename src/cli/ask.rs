@@ -71,9 +71,7 @@ pub(crate) fn stream<T: serde::Serialize>(
             )),
         };
         let written = match (line, json) {
-            (Ok(text), true) => {
-                super::json::to_writer(&mut out, &reply(&text))
-            }
+            (Ok(text), true) => super::json::to_writer(&mut out, &reply(&text)),
             (Ok(text), false) => {
                 write!(out, "{}", render(&reply(&text)))
             }
