@@ -2,6 +2,7 @@
 //!
 //! See ARCHITECTURE.md for where things live and the rules between them.
 
+pub mod chat_eval;
 pub mod cli;
 pub mod discord;
 pub mod faq;

@@ -9,7 +9,9 @@ use super::Cli;
 
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
-    /// The labelled set: `entry-id<TAB>message` per line, `-` for out of scope.
+    /// The labelled set: `entry-id<TAB>message` per line (`-` for out of scope), or a `.jsonl`
+    /// chat set in the dev set's format (`kind`, `text`, `expect`, `tier`), scored as
+    /// `../shared/eval/score.py` scores it.
     #[arg(default_value = "tests/eval/retrieval.tsv")]
     pub file: PathBuf,
 
@@ -23,6 +25,9 @@ pub struct EvalArgs {
 }
 
 pub fn run(cli: &Cli, args: &EvalArgs) -> Result<ExitCode, String> {
+    if args.file.extension().is_some_and(|e| e == "jsonl") {
+        return run_chat(cli, args);
+    }
     let cases = eval::load(&args.file)?;
     let faq = Faq::load(&cli.faq).map_err(|d| {
         format!(
@@ -52,5 +57,18 @@ pub fn run(cli: &Cli, args: &EvalArgs) -> Result<ExitCode, String> {
     if args.misses {
         out!("{}", report.misses());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gutcheck eval FILE.jsonl`: the dev set's figures, one line, as score.py prints them.
+fn run_chat(cli: &Cli, args: &EvalArgs) -> Result<ExitCode, String> {
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let cases =
+        crate::chat_eval::parse(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let (gutcheck, thresholds, _) = super::open_core(cli, args.passive)?;
+    let report =
+        crate::chat_eval::ChatReport::run(&cases, |m| gutcheck.respond_with(m, &thresholds));
+    outln!("{report} | {} msgs", cases.len());
     Ok(ExitCode::SUCCESS)
 }
