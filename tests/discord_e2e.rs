@@ -1409,7 +1409,9 @@ async fn serve_logs(rust_log: &str, extra: &[&str]) -> String {
         .arg(faq.path())
         .arg("--index")
         .arg(index.path())
-        .args(["serve", "--api-base", &fake.rest_url])
+        // Words only: the log ceiling does not depend on the model, and a debug build would
+        // spend longer than a test waits embedding the FAQ in a fresh process.
+        .args(["--lexical-only", "serve", "--api-base", &fake.rest_url])
         .args(extra)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

@@ -31,6 +31,8 @@ fn run(faq: &Path, args: &[&str], limit: Duration) -> Output {
         .arg(faq)
         .arg("--index")
         .arg(faq.parent().unwrap().join("index"))
+        // Words only: these tests are about reading files.
+        .arg("--lexical-only")
         .args(args)
         .env_remove("GUTCHECK_FAQ")
         .env_remove("GUTCHECK_INDEX")
