@@ -4,19 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{faq, faq_copy, root};
 
 fn gutcheck(faq: &Path, index: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gutcheck"));
-    cmd.arg("--faq")
-        .arg(faq)
-        .arg("--index")
-        .arg(index)
-        .args(args);
-    cmd.env_remove("GUTCHECK_FAQ").env_remove("GUTCHECK_INDEX");
-    cmd
+    cli::gutcheck(faq, index, cli::Retrieval::WithModel, args)
 }
 
 fn run(faq: &Path, index: &Path, args: &[&str]) -> Output {
@@ -85,29 +79,6 @@ fn success_stdout(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     stdout(out)
-}
-
-fn faq() -> PathBuf {
-    root().join("faq")
-}
-
-/// A copy of the FAQ a test may edit.
-fn faq_copy(dir: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
-        }
-    }
-    let to = dir.join("faq");
-    copy(&faq(), &to);
-    to
 }
 
 #[test]

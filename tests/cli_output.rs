@@ -5,19 +5,13 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::Retrieval::WordsOnly;
+
 fn gutcheck(index: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gutcheck"));
-    cmd.arg("--faq")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("faq"))
-        .arg("--index")
-        .arg(index)
-        // Words only: these tests are about output, and the model would make every run in a
-        // debug build embed the whole FAQ.
-        .arg("--lexical-only")
-        .args(args)
-        .env_remove("GUTCHECK_FAQ")
-        .env_remove("GUTCHECK_INDEX");
-    cmd
+    cli::gutcheck(&cli::faq(), index, WordsOnly, args)
 }
 
 #[test]

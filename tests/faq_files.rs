@@ -1,41 +1,19 @@
 //! Hostile files in the FAQ folder: nothing blocks, nothing is read without bound, every
 //! problem is reported at its path, and many problems are reported fast.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-fn faq_copy(to: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for item in std::fs::read_dir(from).unwrap() {
-            let item = item.unwrap();
-            let target = to.join(item.file_name());
-            if item.file_type().unwrap().is_dir() {
-                copy(&item.path(), &target);
-            } else {
-                std::fs::copy(item.path(), target).unwrap();
-            }
-        }
-    }
-    let faq = to.join("faq");
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("faq"), &faq);
-    faq
-}
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{Retrieval::WordsOnly, faq_copy};
 
 /// Runs `gutcheck --faq <faq> <args>`; a run that outlasts `limit` is killed and fails the
 /// test (a blocked read would otherwise hang the suite).
 fn run(faq: &Path, args: &[&str], limit: Duration) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_gutcheck"))
-        .arg("--faq")
-        .arg(faq)
-        .arg("--index")
-        .arg(faq.parent().unwrap().join("index"))
-        // Words only: these tests are about reading files.
-        .arg("--lexical-only")
-        .args(args)
-        .env_remove("GUTCHECK_FAQ")
-        .env_remove("GUTCHECK_INDEX")
+    let child = cli::gutcheck(faq, &faq.parent().unwrap().join("index"), WordsOnly, args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -2,26 +2,16 @@
 //! builds left by a killed process are cleaned up.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{Retrieval::WordsOnly, faq_copy};
 
 fn gutcheck(faq: &Path, index: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gutcheck"));
-    cmd.arg("--faq")
-        .arg(faq)
-        .arg("--index")
-        .arg(index)
-        // Words only: these tests are about files and output, and the model would make
-        // every run in a debug build embed the whole FAQ.
-        .arg("--lexical-only")
-        .args(args)
-        .env_remove("GUTCHECK_FAQ")
-        .env_remove("GUTCHECK_INDEX");
-    cmd
+    cli::gutcheck(faq, index, WordsOnly, args)
 }
 
 fn ok(out: Output) -> (String, String) {
@@ -69,18 +59,6 @@ fn as_unprivileged(mut cmd: Command) -> Command {
     }
     cmd = wrapped;
     cmd
-}
-
-fn faq_copy(to: &Path) -> PathBuf {
-    let faq = to.join("faq");
-    let status = Command::new("cp")
-        .arg("-r")
-        .arg(root().join("faq"))
-        .arg(&faq)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    faq
 }
 
 #[test]

@@ -1,0 +1,58 @@
+//! What the CLI tests share: the binary as a command over a chosen FAQ and index, and a copy
+//! of the shipped FAQ a test may edit. Included with `#[path]` by the tests that run the
+//! binary, so they do not compile the fake Discord.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shipped FAQ folder.
+pub fn faq() -> PathBuf {
+    root().join("faq")
+}
+
+/// How a test wants retrieval: with the embedding model, or by words only, which tests about
+/// files and output use so that a debug build does not embed the whole FAQ on every run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Retrieval {
+    WithModel,
+    WordsOnly,
+}
+
+/// `gutcheck --faq <faq> --index <index> <args>`, deaf to the environment's own settings.
+pub fn gutcheck(faq: &Path, index: &Path, retrieval: Retrieval, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gutcheck"));
+    cmd.arg("--faq").arg(faq).arg("--index").arg(index);
+    if retrieval == Retrieval::WordsOnly {
+        cmd.arg("--lexical-only");
+    }
+    cmd.args(args)
+        .env_remove("GUTCHECK_FAQ")
+        .env_remove("GUTCHECK_INDEX")
+        .env_remove("GUTCHECK_MODEL")
+        .env_remove("GUTCHECK_LEXICAL_ONLY");
+    cmd
+}
+
+/// A copy of the shipped FAQ at `dir/faq`, for a test to edit or break.
+pub fn faq_copy(dir: &Path) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let to = dir.join("faq");
+    copy(&faq(), &to);
+    to
+}
