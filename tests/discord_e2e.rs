@@ -1295,13 +1295,19 @@ async fn a_slow_engine_never_stalls_heartbeats_or_misses_the_interaction_window(
         let body = bot.follow_up(*id, 0).await;
         assert!(!embeds(&body).is_empty(), "{body:#}");
     }
-    for id in mentions {
-        let outcome = bot
+    // Two engine jobs run at once, so the mentions may finish in any order: wait for each of
+    // them without dropping the others' reports (waiting for one at a time lost them).
+    let mut pending: std::collections::HashSet<_> = mentions.iter().copied().collect();
+    while !pending.is_empty() {
+        let (id, outcome) = bot
             .observe(|o| match o {
-                Observed::Message { id: got, outcome } if *got == id => Some(outcome.clone()),
+                Observed::Message { id, outcome } if pending.contains(id) => {
+                    Some((*id, outcome.clone()))
+                }
                 _ => None,
             })
             .await;
+        pending.remove(&id);
         assert!(
             matches!(
                 outcome,
