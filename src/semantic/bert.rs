@@ -21,9 +21,12 @@ const LAYERS: usize = 6;
 const LAYER_NORM_EPS: f32 = 1e-12;
 pub const MAX_POSITIONS: usize = 512;
 
-/// `y = x · Wᵀ + b` for a PyTorch `Linear` (weight stored `[out, in]`, row-major).
+/// `y = x · Wᵀ + b` for a PyTorch `Linear`. The file stores W as `[out, in]`; it is kept
+/// transposed, `[in, out]` row-major, because sgemm packs the whole weight matrix on every
+/// call and reading it along rows instead of down columns made a three-token message cost
+/// nearly as much as a fifteen-token one.
 struct Linear {
-    weight: Vec<f32>,
+    weight_t: Vec<f32>,
     bias: Vec<f32>,
     inputs: usize,
     outputs: usize,
@@ -85,8 +88,15 @@ impl Weights<'_> {
     }
 
     fn linear(&self, prefix: &str, inputs: usize, outputs: usize) -> Result<Linear, SemanticError> {
+        let weight = self.get(&format!("{prefix}.weight"), &[outputs, inputs])?;
+        let mut weight_t = vec![0.0f32; weight.len()];
+        for (o, row) in weight.chunks_exact(inputs).enumerate() {
+            for (i, w) in row.iter().enumerate() {
+                weight_t[i * outputs + o] = *w;
+            }
+        }
         Ok(Linear {
-            weight: self.get(&format!("{prefix}.weight"), &[outputs, inputs])?,
+            weight_t,
             bias: self.get(&format!("{prefix}.bias"), &[outputs])?,
             inputs,
             outputs,
@@ -277,8 +287,8 @@ impl Linear {
         for row in y.chunks_exact_mut(self.outputs).take(tokens) {
             row.copy_from_slice(&self.bias);
         }
-        // y[t × out] += x[t × in] · Wᵀ, Wᵀ read through strides from W[out × in].
-        // SAFETY: x holds tokens × inputs floats, weight outputs × inputs, y tokens × outputs.
+        // y[t × out] += x[t × in] · Wᵀ[in × out].
+        // SAFETY: x holds tokens × inputs floats, weight_t inputs × outputs, y tokens × outputs.
         unsafe {
             matrixmultiply::sgemm(
                 tokens,
@@ -288,9 +298,9 @@ impl Linear {
                 x.as_ptr(),
                 self.inputs as isize,
                 1,
-                self.weight.as_ptr(),
+                self.weight_t.as_ptr(),
+                self.outputs as isize,
                 1,
-                self.inputs as isize,
                 1.0,
                 y.as_mut_ptr(),
                 self.outputs as isize,
