@@ -60,6 +60,24 @@ pub struct OpenReport {
     pub elapsed: Duration,
 }
 
+impl OpenReport {
+    /// What an operator should hear at start-up: an index served from memory (its folder is
+    /// read-only), and a vector cache that could not be written (every start then embeds the
+    /// whole FAQ again, seconds of work, so it must not pass silently).
+    pub fn start_up_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let store::IndexAction::InMemory { .. } = self.index.action {
+            warnings.push(self.index.to_string());
+        }
+        if let Some(error) = self.vectors.as_ref().and_then(|v| v.cache_error.as_ref()) {
+            warnings.push(format!(
+                "the FAQ's vectors were embedded but not cached ({error}): the next start embeds them again"
+            ));
+        }
+        warnings
+    }
+}
+
 #[derive(Debug)]
 pub enum GutcheckError {
     /// The FAQ folder does not exist.

@@ -310,3 +310,22 @@ fn chat_reads_stdin_without_a_terminal() {
     assert!(text.contains("Is leaky gut real?"), "{text}");
     assert_eq!(text.matches("not medical advice").count(), 1, "{text}");
 }
+
+#[test]
+fn a_vector_cache_that_cannot_be_written_is_a_warning_not_silence() {
+    // A folder where the cache file should go: the rename onto it fails.
+    let tmp = tempfile::tempdir().unwrap();
+    let index = tmp.path().join("index");
+    std::fs::create_dir_all(index.join("vectors.bin")).unwrap();
+    let out = run(&faq(), &index, &["ask", "zinc"]);
+    let stdout = success_stdout(&out);
+    assert!(
+        stdout.contains("zinc") || stdout.contains("Zinc"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning") && stderr.contains("not cached"),
+        "{stderr}"
+    );
+}

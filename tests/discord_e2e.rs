@@ -2,9 +2,11 @@
 //! in `tests/support/fake_discord`, on 127.0.0.1 only. Nothing here sleeps to wait: tests
 //! wait for the REST call they expect, or for the bot's own report of what it decided.
 
+#[path = "support/cli.rs"]
+mod cli;
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -55,23 +57,8 @@ const OTHER_BOT: Person = Person {
 
 /// A copy of the repository's `faq/` so a test may edit it.
 fn faq_copy() -> tempfile::TempDir {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for item in std::fs::read_dir(from).unwrap() {
-            let item = item.unwrap();
-            let target = to.join(item.file_name());
-            if item.file_type().unwrap().is_dir() {
-                copy(&item.path(), &target);
-            } else {
-                std::fs::copy(item.path(), target).unwrap();
-            }
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
-    copy(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("faq"),
-        dir.path(),
-    );
+    cli::copy_tree(&cli::faq(), dir.path());
     dir
 }
 

@@ -119,8 +119,8 @@ pub(crate) fn open_core(
     let (gutcheck, report) =
         crate::respond::Gutcheck::open_with(&cli.faq, &cli.index, &cli.model_choice(), false)
             .map_err(|e| e.to_string())?;
-    if let crate::search::store::IndexAction::InMemory { .. } = report.index.action {
-        eprintln!("gutcheck: warning: {}", report.index);
+    for warning in report.start_up_warnings() {
+        eprintln!("gutcheck: warning: {warning}");
     }
     let thresholds = if passive {
         crate::search::Thresholds::PASSIVE

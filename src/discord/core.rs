@@ -114,8 +114,8 @@ pub fn open_gutcheck(
     model: &ModelChoice,
 ) -> Result<Box<dyn Core>, GutcheckError> {
     let (core, report) = Gutcheck::open_with(faq_dir, index_dir, model, false)?;
-    if let crate::search::store::IndexAction::InMemory { .. } = report.index.action {
-        tracing::warn!("{}", report.index);
+    for warning in report.start_up_warnings() {
+        tracing::warn!("{warning}");
     }
     tracing::info!(
         "FAQ loaded: {} ({:?}, {} warning(s))",

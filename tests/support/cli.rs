@@ -40,19 +40,21 @@ pub fn gutcheck(faq: &Path, index: &Path, retrieval: Retrieval, args: &[&str]) -
 
 /// A copy of the shipped FAQ at `dir/faq`, for a test to edit or break.
 pub fn faq_copy(dir: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
+    let to = dir.join("faq");
+    copy_tree(&faq(), &to);
+    to
+}
+
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
         }
     }
-    let to = dir.join("faq");
-    copy(&faq(), &to);
-    to
 }
