@@ -1,3 +1,6 @@
 //! Shared test infrastructure.
 
+pub mod bot;
+#[path = "cli.rs"]
+pub mod cli;
 pub mod fake_discord;
