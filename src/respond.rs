@@ -12,10 +12,11 @@ use crate::hybrid::{SemanticIndex, SemanticRanking};
 use crate::reply::{Reply, compose};
 use crate::search::store::{self, IndexReport};
 use crate::search::{Decision, Engine, Retrieval, Thresholds};
-use crate::semantic::vectors::{BuildReport, CACHE_FILE};
+use crate::semantic::vectors::{BuildReport, CACHE_FILE, Vectors};
 use crate::semantic::{self, Embedder};
 use crate::text::clean::{Cleaned, clean};
 use crate::triage::Triage;
+use crate::triage::meaning::{Meaning, Ordinary};
 
 /// Which sentence-embedding model a core uses, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,8 @@ impl Default for ModelChoice {
 struct Semantic {
     model: Arc<Embedder>,
     index: SemanticIndex,
+    /// Red-flag triggers by meaning; taken into `Triage` when the core is assembled.
+    meaning: Option<Meaning>,
 }
 
 pub struct Gutcheck {
@@ -176,9 +179,13 @@ impl Gutcheck {
         Ok(Gutcheck::assemble(faq, engine, semantic))
     }
 
-    fn assemble(faq: Faq, engine: Engine, semantic: Option<Semantic>) -> Gutcheck {
+    fn assemble(faq: Faq, engine: Engine, mut semantic: Option<Semantic>) -> Gutcheck {
+        let mut triage = Triage::new(&faq);
+        if let Some(meaning) = semantic.as_mut().and_then(|s| s.meaning.take()) {
+            triage = triage.with_meaning(meaning);
+        }
         Gutcheck {
-            triage: Triage::new(&faq),
+            triage,
             faq,
             engine,
             semantic,
@@ -289,6 +296,7 @@ impl Gutcheck {
             ),
             Decision::Nothing => ExplainedDecision::Nothing,
         };
+        let triage = self.triage.analyze(&cleaned);
         Explanation {
             query: message.to_string(),
             margin: retrieval.margin(),
@@ -296,6 +304,7 @@ impl Gutcheck {
             retrieval,
             candidates,
             semantic,
+            triage,
             thresholds: *thresholds,
             decision,
             rule,
@@ -352,8 +361,43 @@ fn build_semantic(
         return Ok((None, None));
     };
     let model = semantic::shared(dir).map_err(GutcheckError::Model)?;
-    let (index, report) = SemanticIndex::build(faq, &model, cache);
-    Ok((Some(Semantic { model, index }), Some(report)))
+    // Phrasings and red-flag examples in one build, so one cache file holds both.
+    let phrasings = SemanticIndex::phrasings(faq);
+    let examples_per_rule: Vec<&[String]> = faq
+        .red_flags
+        .iter()
+        .map(|r| r.examples.as_slice())
+        .collect();
+    let examples = Meaning::texts(&examples_per_rule);
+    let plain = &faq.context.ordinary_examples;
+    let texts: Vec<&str> = phrasings
+        .iter()
+        .chain(&examples)
+        .map(|(_, t)| t.as_str())
+        .chain(plain.iter().map(String::as_str))
+        .collect();
+    let (mut vectors, report) = Vectors::build(&model, &texts, cache);
+    let mut example_vectors = vectors.split_off(phrasings.len());
+    let plain_vectors = example_vectors.split_off(examples.len());
+    let meaning = Meaning::new(
+        Arc::clone(&model),
+        faq.red_flags.len(),
+        &examples,
+        &example_vectors,
+        Ordinary {
+            phrasings: &texts[..phrasings.len()],
+            vectors: vectors.clone().chain(plain_vectors),
+        },
+    );
+    let index = SemanticIndex::from_vectors(faq, phrasings, vectors);
+    Ok((
+        Some(Semantic {
+            model,
+            index,
+            meaning: Some(meaning),
+        }),
+        Some(report),
+    ))
 }
 
 /// `gutcheck check`'s retrieval self-consistency: every phrasing (title and questions) must
@@ -455,6 +499,8 @@ pub struct Explanation {
     pub margin: f32,
     /// The model's ranking, when it ran.
     pub semantic: Option<SemanticRanking>,
+    /// Red-flag triage: alarms, triggers set aside and why, sentences found by meaning.
+    pub triage: crate::triage::Scan,
     pub thresholds: Thresholds,
     pub decision: ExplainedDecision,
     /// The rule that decided.

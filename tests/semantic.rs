@@ -92,3 +92,26 @@ fn damaged_weights_are_refused_with_the_file_named() {
     assert!(err.contains("model.f16.safetensors"), "{err}");
     assert!(err.contains("not usable"), "{err}");
 }
+
+#[test]
+fn a_batch_gives_each_text_the_vector_it_gets_alone() {
+    let model = embedder();
+    let texts = [
+        "blood on the paper when i wipe",
+        "is kombucha good for my gut or just hype, i keep reading both",
+        "ok",
+    ];
+    let batch = model.embed_batch(&texts);
+    assert_eq!(batch.len(), texts.len());
+    for (text, together) in texts.iter().zip(&batch) {
+        let alone = model.embed(text);
+        let worst = alone
+            .as_slice()
+            .iter()
+            .zip(together.as_slice())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 1e-5, "{text:?}: batch and single differ by {worst}");
+    }
+    assert!(model.embed_batch(&[]).is_empty());
+}

@@ -82,6 +82,12 @@ pub struct ContextFile {
     pub fiction: Vec<String>,
     /// End every scope ("but", "although", "except", "until").
     pub terminators: Vec<String>,
+    /// Plain sentences about symptoms that are no alarm ("my poop is a normal colour"). With
+    /// the model loaded, a sentence closer to one of these (or to an FAQ question) than to
+    /// every alarm example is not a red-flag candidate (`triage::meaning`). Whole sentences,
+    /// not patterns.
+    #[serde(default)]
+    pub ordinary_examples: Vec<String>,
 }
 
 impl ContextFile {

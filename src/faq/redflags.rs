@@ -133,6 +133,11 @@ pub struct RedFlagRule {
     pub label: String,
     /// Trigger phrases, matched on the normalised words of one sentence.
     pub patterns: Vec<String>,
+    /// Sentences in chat words that mean this alarm. With the embedding model loaded, a
+    /// message's sentence close enough in meaning to one of them is a trigger too, judged by
+    /// the same context checks as a pattern's (`triage::meaning`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
     pub message: String,
     #[serde(default)]
     pub sources: Vec<String>,
@@ -354,6 +359,7 @@ pub fn validate(
             ));
         }
         check_patterns(toml, words, &at, "patterns", "pattern", &rule.patterns, out);
+        check_examples(toml, &at("examples"), &rule.examples, out);
         check_patterns(toml, words, &at, "exclude", "exclusion", &rule.exclude, out);
         check_patterns(
             toml,
@@ -464,6 +470,27 @@ pub fn validate(
                 ),
             )),
             None => {}
+        }
+    }
+}
+
+/// The longest example sentence: one sentence of chat, which is what it is compared with.
+pub const MAX_EXAMPLE_CHARS: usize = 200;
+
+fn check_examples(toml: &TomlFile, key_path: &str, examples: &[String], out: &mut Diagnostics) {
+    for (i, example) in examples.iter().enumerate() {
+        let at = format!("{key_path}[{i}]");
+        let chars = example.chars().count();
+        if example.trim().is_empty() {
+            out.push(toml.error(&at, "example is empty"));
+        } else if chars > MAX_EXAMPLE_CHARS {
+            out.push(toml.error(
+                &at,
+                format!(
+                    "example is {chars} characters; keep it to one sentence of at most \
+                     {MAX_EXAMPLE_CHARS} (a message is compared sentence by sentence)"
+                ),
+            ));
         }
     }
 }

@@ -74,20 +74,33 @@ impl SemanticIndex {
         embedder: &Embedder,
         cache: Option<&Path>,
     ) -> (SemanticIndex, BuildReport) {
-        let owners: Vec<(usize, String)> = faq
-            .entries
+        let owners = SemanticIndex::phrasings(faq);
+        let texts: Vec<&str> = owners.iter().map(|(_, t)| t.as_str()).collect();
+        let (vectors, report) = Vectors::build(embedder, &texts, cache);
+        (SemanticIndex::from_vectors(faq, owners, vectors), report)
+    }
+
+    /// Every entry's title and questions, with the entry each belongs to, in index order.
+    pub fn phrasings(faq: &Faq) -> Vec<(usize, String)> {
+        faq.entries
             .iter()
             .enumerate()
             .flat_map(|(e, entry)| entry.phrasings().map(move |p| (e, p.to_string())))
-            .collect();
-        let texts: Vec<&str> = owners.iter().map(|(_, t)| t.as_str()).collect();
-        let (vectors, report) = Vectors::build(embedder, &texts, cache);
-        let index = SemanticIndex {
+            .collect()
+    }
+
+    /// The index over `phrasings(faq)` and their vectors (embedded by the caller, for example
+    /// together with other texts in one cached build).
+    pub fn from_vectors(
+        faq: &Faq,
+        owners: Vec<(usize, String)>,
+        vectors: Vectors,
+    ) -> SemanticIndex {
+        SemanticIndex {
             vectors,
             owners,
             entries: faq.entries.len(),
-        };
-        (index, report)
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -155,18 +155,38 @@ impl Bert {
     /// Mean-pooled, L2-normalised sentence vector of `ids` (already wrapped in [CLS] .. [SEP]
     /// and at most `MAX_POSITIONS` long), as sentence-transformers computes it.
     pub fn embed(&self, ids: &[u32]) -> Vec<f32> {
-        let tokens = ids.len().min(MAX_POSITIONS);
-        let mut hidden = self.embeddings(&ids[..tokens]);
-        let mut scratch = Scratch::new(tokens);
+        self.embed_batch(&[ids]).pop().unwrap_or_default()
+    }
+
+    /// `embed` of several sequences in one pass: the linear layers run once over every token
+    /// of every sequence (one weight packing per layer instead of one per sequence), while
+    /// attention and pooling stay within each sequence. Results are those of `embed`.
+    pub fn embed_batch(&self, sequences: &[&[u32]]) -> Vec<Vec<f32>> {
+        let lengths: Vec<usize> = sequences
+            .iter()
+            .map(|ids| ids.len().min(MAX_POSITIONS))
+            .collect();
+        let tokens: usize = lengths.iter().sum();
+        let mut hidden = Vec::with_capacity(tokens * HIDDEN);
+        for (ids, &len) in sequences.iter().zip(&lengths) {
+            hidden.extend(self.embeddings(&ids[..len]));
+        }
+        let longest = lengths.iter().copied().max().unwrap_or(0);
+        let mut scratch = Scratch::new(tokens, longest);
         for layer in &self.layers {
-            layer.forward(&mut hidden, tokens, &mut scratch);
+            layer.forward(&mut hidden, &lengths, &mut scratch);
         }
-        let mut pooled = vec![0.0f32; HIDDEN];
-        for row in hidden.chunks_exact(HIDDEN) {
-            pooled.iter_mut().zip(row).for_each(|(p, x)| *p += x);
+        let mut out = Vec::with_capacity(sequences.len());
+        let mut rows = hidden.chunks_exact(HIDDEN);
+        for &len in &lengths {
+            let mut pooled = vec![0.0f32; HIDDEN];
+            for row in rows.by_ref().take(len) {
+                pooled.iter_mut().zip(row).for_each(|(p, x)| *p += x);
+            }
+            normalise(&mut pooled);
+            out.push(pooled);
         }
-        normalise(&mut pooled);
-        pooled
+        out
     }
 
     fn embeddings(&self, ids: &[u32]) -> Vec<f32> {
@@ -197,13 +217,14 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new(tokens: usize) -> Scratch {
+    /// Buffers for `tokens` rows in all, the longest sequence being `longest` tokens.
+    fn new(tokens: usize, longest: usize) -> Scratch {
         Scratch {
             q: vec![0.0; tokens * HIDDEN],
             k: vec![0.0; tokens * HIDDEN],
             v: vec![0.0; tokens * HIDDEN],
             context: vec![0.0; tokens * HIDDEN],
-            scores: vec![0.0; tokens * tokens],
+            scores: vec![0.0; longest * longest],
             projected: vec![0.0; tokens * HIDDEN],
             intermediate: vec![0.0; tokens * INTERMEDIATE],
         }
@@ -211,11 +232,25 @@ impl Scratch {
 }
 
 impl Layer {
-    fn forward(&self, hidden: &mut [f32], tokens: usize, s: &mut Scratch) {
+    /// One layer over the rows of every sequence (`lengths` in order, stacked in `hidden`).
+    fn forward(&self, hidden: &mut [f32], lengths: &[usize], s: &mut Scratch) {
+        let tokens: usize = lengths.iter().sum();
         self.query.apply(hidden, tokens, &mut s.q);
         self.key.apply(hidden, tokens, &mut s.k);
         self.value.apply(hidden, tokens, &mut s.v);
-        self_attention(&s.q, &s.k, &s.v, tokens, &mut s.scores, &mut s.context);
+        let mut start = 0;
+        for &len in lengths {
+            let rows = start * HIDDEN..(start + len) * HIDDEN;
+            self_attention(
+                &s.q[rows.clone()],
+                &s.k[rows.clone()],
+                &s.v[rows.clone()],
+                len,
+                &mut s.scores,
+                &mut s.context[rows],
+            );
+            start += len;
+        }
         self.attention_out
             .apply(&s.context, tokens, &mut s.projected);
         add_and_norm(hidden, &s.projected, &self.attention_norm);
@@ -259,7 +294,9 @@ fn self_attention(
                 1,
             );
         }
-        scores.chunks_exact_mut(tokens).for_each(softmax);
+        scores[..tokens * tokens]
+            .chunks_exact_mut(tokens)
+            .for_each(softmax);
         unsafe {
             matrixmultiply::sgemm(
                 tokens,

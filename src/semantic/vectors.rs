@@ -17,6 +17,7 @@ const MAGIC: &[u8; 8] = b"GCVEC01\n";
 pub const CACHE_FILE: &str = "vectors.bin";
 
 /// One embedding per text, in the order the texts were given.
+#[derive(Clone)]
 pub struct Vectors {
     vectors: Vec<Embedding>,
 }
@@ -66,6 +67,19 @@ impl Vectors {
             }
         }
         (Vectors { vectors }, report)
+    }
+
+    /// Splits the list in two: `self` keeps `[0, at)` and the rest is returned.
+    pub fn split_off(&mut self, at: usize) -> Vectors {
+        Vectors {
+            vectors: self.vectors.split_off(at),
+        }
+    }
+
+    /// This list followed by `more`.
+    pub fn chain(mut self, more: Vectors) -> Vectors {
+        self.vectors.extend(more.vectors);
+        self
     }
 
     pub fn get(&self, i: usize) -> &Embedding {

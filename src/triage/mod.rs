@@ -63,6 +63,7 @@
 pub mod age;
 pub mod cooldown;
 pub mod duration;
+pub mod meaning;
 pub mod pattern;
 pub mod words;
 
@@ -142,11 +143,16 @@ pub struct Scan {
     pub alarms: Vec<RedFlagHit>,
     /// Rules that matched somewhere but never fired, once each.
     pub set_aside: Vec<SetAside>,
+    /// Sentences found by meaning rather than by a pattern: (rule, cosine), before judging.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_meaning: Vec<(String, f32)>,
 }
 
 pub struct Triage {
     rules: Vec<Rule>,
     cues: Cues,
+    /// Triggers by meaning (the rules' `examples`), when a model is loaded.
+    meaning: Option<meaning::Meaning>,
 }
 
 struct Rule {
@@ -265,7 +271,17 @@ impl Triage {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Triage { rules, cues })
+        Ok(Triage {
+            rules,
+            cues,
+            meaning: None,
+        })
+    }
+
+    /// Adds triggers by meaning: built from the same rules' examples, in rule order.
+    pub fn with_meaning(mut self, meaning: meaning::Meaning) -> Triage {
+        self.meaning = Some(meaning);
+        self
     }
 
     pub fn rule_count(&self) -> usize {
@@ -312,7 +328,18 @@ impl Triage {
                 found
             })
             .collect();
+        let mut triggers = triggers;
         let mut scan = Scan::default();
+        if let Some(meaning) = &self.meaning {
+            let found = meaning.candidates(text, &sentences, |rule, si| {
+                triggers[rule].iter().any(|(s, _)| *s == si)
+            });
+            for c in found {
+                scan.by_meaning
+                    .push((self.rules[c.rule].id.clone(), c.cosine));
+                triggers[c.rule].push((c.sentence, c.span));
+            }
+        }
         if triggers.iter().all(Vec::is_empty) {
             return scan;
         }

@@ -13,6 +13,7 @@ fn strings(list: &[&str]) -> Vec<String> {
 fn context() -> ContextFile {
     ContextFile {
         attribution: "test".into(),
+        ordinary_examples: vec![],
         negation: strings(&[
             "no",
             "not",
@@ -53,6 +54,7 @@ fn rule(id: &str, tier: Tier, patterns: &[&str]) -> RedFlagRule {
         tier,
         label: id.into(),
         patterns: strings(patterns),
+        examples: vec![],
         message: format!("{id} message"),
         sources: vec!["s".into()],
         note: None,

@@ -1,0 +1,77 @@
+//! Red flags by meaning (`triage::meaning`): with the model loaded, a sentence close to one
+//! of a rule's `examples` is judged like a pattern's match. The sentences here are this
+//! file's own; the figures on chat sets are in the README ("How well it works").
+
+use std::path::Path;
+
+use gutcheck::respond::{Gutcheck, ModelChoice};
+
+fn core(model: ModelChoice) -> Gutcheck {
+    Gutcheck::load_in_ram(Path::new("faq"), &model).expect("the shipped FAQ loads")
+}
+
+fn alarms(core: &Gutcheck, message: &str) -> Vec<String> {
+    core.respond(message)
+        .red_flags
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+// The words sit too far apart for the vomiting-blood patterns ("sick" and "blood" are ten
+// words apart, across a comma), so only the meaning of the clauses can find it.
+const FAR_APART: &str =
+    "big night out and was sick three times, the last time it was basically all blood";
+
+#[test]
+fn a_paraphrase_the_patterns_miss_is_caught_by_meaning() {
+    let words_only = core(ModelChoice::Off);
+    assert!(
+        alarms(&words_only, FAR_APART).is_empty(),
+        "this test needs a message the patterns miss"
+    );
+    let with_model = core(ModelChoice::default());
+    assert_eq!(alarms(&with_model, FAR_APART), ["vomiting-blood"]);
+    let explained = with_model.explain(FAR_APART);
+    assert!(
+        explained
+            .triage
+            .by_meaning
+            .iter()
+            .any(|(rule, cosine)| rule == "vomiting-blood" && *cosine >= 0.6),
+        "why shows the sentence was found by meaning: {:?}",
+        explained.triage.by_meaning
+    );
+}
+
+#[test]
+fn context_still_decides_on_what_meaning_finds() {
+    let core = core(ModelChoice::default());
+    for quiet in [
+        "big night out and was sick three times, the last time there was no blood at all",
+        "what does it mean if someone is sick and the last time it is basically all blood?",
+        "in the show last night a character was sick and it was basically all blood",
+        "my dog was sick three times and the last time it was basically all blood",
+    ] {
+        assert!(
+            alarms(&core, quiet).is_empty(),
+            "{quiet:?} should stay quiet"
+        );
+    }
+}
+
+#[test]
+fn ordinary_gut_talk_stays_quiet_with_the_model() {
+    let core = core(ModelChoice::default());
+    for quiet in [
+        "my stomach gurgles loudly after lunch, is that leaky gut",
+        "bloating after beans and lentils every time, normal?",
+        "which probiotic strain helps with constipation",
+        "poop is a normal colour, just a bit loose this week",
+    ] {
+        assert!(
+            alarms(&core, quiet).is_empty(),
+            "{quiet:?} should stay quiet"
+        );
+    }
+}
