@@ -7,14 +7,14 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serenity::all::{ChannelId, GuildId};
 
 use super::config::{Settings, Watch};
 use super::render::Style;
-use crate::store::{self, Candidate, Gap, GapReason, Guarded, GuildConfig};
+use crate::store::{self, Candidate, Guarded, GuildConfig};
 
 /// What one server runs with: the file's settings with that server's overrides applied.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,29 +197,6 @@ impl Curator {
     /// Forgets remembered questions of `guild` (recording turned off, or purged).
     pub fn forget_guild(&self, guild: u64) {
         self.asked.lock().unwrap().retain(|_, a| a.guild != guild);
-    }
-
-    /// Keeps an unanswered question, in the background: the caller never waits.
-    pub fn keep_gap(self: &Arc<Self>, asked: Asked, reason: GapReason, retention_days: u32) {
-        if self.store.is_none() {
-            return;
-        }
-        let curator = self.clone();
-        tokio::spawn(async move {
-            let gap = Gap {
-                id: 0,
-                guild_id: asked.guild,
-                channel_id: asked.channel,
-                text: asked.text,
-                reason,
-                candidates: asked.candidates,
-                asked_at: asked.at,
-                expires_at: asked.at + i64::from(retention_days) * 24 * 60 * 60,
-            };
-            if let Some(store) = &curator.store {
-                store.call(|s| s.add_gap(&gap)).await;
-            }
-        });
     }
 
     /// The generation this process has seen; `None` before the first read.

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use serenity::all::{ChannelId, GuildId};
 
 use super::curator::{Asked, Effective, unix_now};
-use super::state::Shared;
-use crate::store::GapReason;
+use super::state::{Observed, Shared};
+use crate::store::{Gap, GapReason};
 use crate::text::clean::clean;
 
 /// The question to keep, if this server records unanswered questions; `None` otherwise
@@ -40,14 +40,29 @@ pub fn keep_abstained(shared: &Arc<Shared>, asked: Asked, retention_days: u32) {
 
 /// Finds the closest entries (on the engine's pool, within its budget) and stores the
 /// question, all in a task of its own.
-pub fn keep(shared: &Arc<Shared>, mut asked: Asked, reason: GapReason, retention_days: u32) {
+pub fn keep(shared: &Arc<Shared>, asked: Asked, reason: GapReason, retention_days: u32) {
     let shared = shared.clone();
     tokio::spawn(async move {
         let text = asked.text.clone();
-        asked.candidates = shared
+        let candidates = shared
             .run(move |core| core.candidates(&text))
             .await
             .unwrap_or_default();
-        shared.curator.keep_gap(asked, reason, retention_days);
+        let Some(store) = shared.curator.store() else {
+            return;
+        };
+        let guild = asked.guild;
+        let gap = Gap {
+            id: 0,
+            guild_id: asked.guild,
+            channel_id: asked.channel,
+            text: asked.text,
+            reason,
+            candidates,
+            asked_at: asked.at,
+            expires_at: asked.at + i64::from(retention_days) * 24 * 60 * 60,
+        };
+        let saved = store.call(|s| s.add_gap(&gap)).await.is_some();
+        shared.observe(Observed::GapKept { guild, saved });
     });
 }

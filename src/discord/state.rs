@@ -27,6 +27,9 @@ pub enum Observed {
         trigger: Trigger,
         result: Result<String, Vec<String>>,
     },
+    /// An unanswered question was handed to the store; `saved` is false when the store
+    /// failed (the question is then lost, never retried from memory).
+    GapKept { guild: u64, saved: bool },
 }
 
 #[derive(Debug, Clone, PartialEq)]
