@@ -57,7 +57,7 @@ fn words(text: &str) -> String {
 
 fn summarise(gaps: &[Gap], members: &[usize]) -> GapGroup {
     let mut recent: Vec<&Gap> = members.iter().map(|&i| &gaps[i]).collect();
-    recent.sort_by(|a, b| b.asked_at.cmp(&a.asked_at));
+    recent.sort_by_key(|g| std::cmp::Reverse(g.asked_at));
     let mut examples: Vec<String> = Vec::new();
     for gap in &recent {
         if examples.len() < EXAMPLES && !examples.iter().any(|e| words(e) == words(&gap.text)) {

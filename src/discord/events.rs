@@ -208,10 +208,11 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
         } else {
             Audience::Public
         };
-        if reply.answer.is_none() && reply.red_flags.is_empty() {
-            if let Some(asked) = asked.clone() {
-                gaps::keep_abstained(shared, asked, rules.gap_retention_days);
-            }
+        if reply.answer.is_none()
+            && reply.red_flags.is_empty()
+            && let Some(asked) = asked.clone()
+        {
+            gaps::keep_abstained(shared, asked, rules.gap_retention_days);
         }
         direct_plan(&rules, &reply, audience)
     } else {

@@ -327,10 +327,10 @@ pub async fn sync_store(shared: &Shared) {
         }
     }
     let now = super::curator::unix_now();
-    if let Some(purged) = store.call(|s| s.purge_expired(now)).await {
-        if purged > 0 {
-            tracing::info!(purged, "unanswered questions past their retention deleted");
-        }
+    if let Some(purged) = store.call(|s| s.purge_expired(now)).await
+        && purged > 0
+    {
+        tracing::info!(purged, "unanswered questions past their retention deleted");
     }
 }
 

@@ -42,17 +42,18 @@ pub async fn record(
     };
     let outcome = store.call(|s| s.vote(&vote)).await;
     let counted_against = matches!(outcome, Some(VoteOutcome::Counted | VoteOutcome::Changed));
-    if counted_against && !helpful {
-        if let Some(asked) = shared.curator.take_answer(message) {
-            let rules = shared.effective(Some(asked.guild));
-            if rules.record_gaps {
-                gaps::keep(
-                    shared,
-                    asked,
-                    GapReason::NotHelpful,
-                    rules.gap_retention_days,
-                );
-            }
+    if counted_against
+        && !helpful
+        && let Some(asked) = shared.curator.take_answer(message)
+    {
+        let rules = shared.effective(Some(asked.guild));
+        if rules.record_gaps {
+            gaps::keep(
+                shared,
+                asked,
+                GapReason::NotHelpful,
+                rules.gap_retention_days,
+            );
         }
     }
     match outcome {

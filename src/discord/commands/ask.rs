@@ -26,10 +26,11 @@ pub async fn ask(
             return Ok(());
         }
     };
-    if reply.answer.is_none() && reply.red_flags.is_empty() {
-        if let Some(asked) = asked.clone() {
-            gaps::keep_abstained(shared, asked, rules.gap_retention_days);
-        }
+    if reply.answer.is_none()
+        && reply.red_flags.is_empty()
+        && let Some(asked) = asked.clone()
+    {
+        gaps::keep_abstained(shared, asked, rules.gap_retention_days);
     }
     // A red-flag warning goes to the asker alone, whatever they chose.
     let warned = reply.warning_tier().is_some();
@@ -59,10 +60,10 @@ pub async fn ask(
         .await?;
     // Only in a server that records unanswered questions: kept in memory in case the
     // answer is voted not helpful (one more request, to learn the answer's message id).
-    if let Some(asked) = asked.filter(|_| reply.answer.is_some()) {
-        if let Ok(posted) = sent.message().await {
-            shared.curator.remember_answer(posted.id.get(), asked);
-        }
+    if let Some(asked) = asked.filter(|_| reply.answer.is_some())
+        && let Ok(posted) = sent.message().await
+    {
+        shared.curator.remember_answer(posted.id.get(), asked);
     }
     Ok(())
 }

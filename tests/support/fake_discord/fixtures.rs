@@ -163,6 +163,7 @@ pub fn command(
 }
 
 /// A subcommand use (`/name sub`), with the subcommand's own options.
+#[allow(dead_code)] // not every test file that includes the fake uses it
 pub fn subcommand(
     id: u64,
     channel: u64,
