@@ -525,6 +525,36 @@ mod tests {
     }
 
     #[test]
+    fn the_store_and_gaps_settings_read_from_file_and_env() {
+        assert!(
+            Settings::default().store.is_none(),
+            "code-built settings have no database"
+        );
+        let text = r#"
+            data_dir = "/var/lib/gutcheck"
+            mod_log_channel = 77
+            [gaps]
+            record = true
+            retention_days = 7
+        "#;
+        let env =
+            |k: &str| (k == "GUTCHECK_DATABASE_URL").then(|| "postgres://u:p@h/db".to_string());
+        let s = Settings::from_parts(Some(text), "t.toml", env).unwrap();
+        let store = s.store.unwrap();
+        assert_eq!(store.data_dir, PathBuf::from("/var/lib/gutcheck"));
+        assert_eq!(store.database_url.as_deref(), Some("postgres://u:p@h/db"));
+        assert!(s.record_gaps);
+        assert_eq!(s.gap_retention_days, 7);
+        assert_eq!(s.mod_log_channel, Some(ChannelId::new(77)));
+        let plain = Settings::from_parts(None, "", no_env).unwrap();
+        assert_eq!(plain.store.unwrap().data_dir, PathBuf::from("data"));
+        assert!(!plain.record_gaps, "off unless turned on");
+        let e =
+            Settings::from_parts(Some("[gaps]\nretention_days = 0"), "b.toml", no_env).unwrap_err();
+        assert!(e.starts_with("b.toml:") && e.contains("1 to 365"), "{e}");
+    }
+
+    #[test]
     fn mistakes_are_reported_with_their_origin() {
         let e = Settings::from_parts(Some("passiv = 1"), "bot.toml", no_env).unwrap_err();
         assert!(e.starts_with("bot.toml:"), "{e}");
