@@ -15,6 +15,7 @@ mod ask;
 mod chat;
 mod check;
 mod eval;
+mod gaps;
 mod index;
 mod json;
 mod serve;
@@ -79,6 +80,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Run the Discord bot (token from DISCORD_TOKEN).
     Serve(serve::ServeArgs),
+    /// Unanswered questions grouped by meaning, and the answers' votes, from the bot's store.
+    Gaps(gaps::GapsArgs),
 }
 
 /// Runs the CLI and maps the outcome to an exit status: 0 success, 1 a problem the user can
@@ -93,6 +96,7 @@ pub fn run() -> ExitCode {
         Command::Index(args) => index::run(&cli, args),
         Command::Eval(args) => eval::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Gaps(args) => gaps::run(&cli, args),
     };
     match result {
         Ok(code) => code,

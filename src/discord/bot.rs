@@ -10,8 +10,9 @@ use tokio::sync::mpsc;
 use super::commands;
 use super::config::Settings;
 use super::core::{Core, Loader};
+use super::curator::{Curator, open_store};
 use super::events;
-use super::state::{Observed, Shared, watch};
+use super::state::{Observed, Shared, poll_store, sync_store, watch};
 
 /// Which shards this process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +89,17 @@ pub async fn run(
     }
 
     let settings = launch.settings;
-    let intents = settings.intents();
-    let shared = Arc::new(Shared::new(settings, core, loader, launch.observer));
+    let curator = Curator::new(open_store(&settings).await, &settings);
+    let shared = Arc::new(Shared::new(
+        settings,
+        core,
+        loader,
+        curator,
+        launch.observer,
+    ));
+    // Server settings, the reload generation and expired questions, before any message.
+    sync_store(&shared).await;
+    let intents = shared.settings.intents() | shared.curator.intents();
     let commands = commands::all(shared.settings.moderator_permission);
     let data = shared.clone();
     let framework = poise::Framework::builder()
@@ -149,6 +159,12 @@ pub async fn run(
         .settings
         .reload_poll
         .map(|every| tokio::spawn(watch(shared.clone(), every)));
+    let store_poller = shared
+        .settings
+        .store
+        .as_ref()
+        .filter(|_| shared.curator.store().is_some())
+        .map(|s| tokio::spawn(poll_store(shared.clone(), s.poll)));
 
     let result = match launch.shards {
         Shards::Auto => client.start_autosharded().await,
@@ -158,6 +174,9 @@ pub async fn run(
     stopper.abort();
     if let Some(w) = watcher {
         w.abort();
+    }
+    if let Some(p) = store_poller {
+        p.abort();
     }
     result.map_err(|e| match e {
         serenity::Error::Gateway(GatewayError::InvalidAuthentication) => rejected_token(),

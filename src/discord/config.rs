@@ -2,7 +2,7 @@
 //! container can run from the file in the image and change one thing with an env var.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -43,6 +43,53 @@ pub struct Settings {
     /// Logs the text of messages and questions at debug level. Message text is health
     /// data: only for an operator debugging, never left on.
     pub log_message_text: bool,
+    /// The curator loop's database: votes, unanswered questions, per-server settings.
+    /// `None` runs without one (settings built in code, e.g. tests); the settings file and
+    /// the environment always name one: `data/gutcheck.db` unless told otherwise.
+    pub store: Option<StoreSettings>,
+    /// The defaults every server starts from; `/gutcheck-config` overrides them per server.
+    pub record_gaps: bool,
+    pub gap_retention_days: u32,
+    /// Where reloads and moderator notices are posted, when set.
+    pub mod_log_channel: Option<ChannelId>,
+}
+
+/// Where the store is and how the bot talks to it.
+#[derive(Debug, Clone)]
+pub struct StoreSettings {
+    /// `postgres://...` for a store shared by several processes; otherwise SQLite.
+    /// Holds a password: never logged (see `store::redact_url`).
+    pub database_url: Option<String>,
+    /// Where `gutcheck.db` lives when no `database_url` is set.
+    pub data_dir: PathBuf,
+    /// Salt of the vote hashes; when unset, one is generated and kept in the store.
+    pub vote_salt: Option<String>,
+    /// The longest any one store call may take before the bot gives up on it.
+    pub timeout: Duration,
+    /// How often server settings and the FAQ reload generation are read from the store (so
+    /// other processes' changes arrive), and expired questions purged.
+    pub poll: Duration,
+}
+
+impl Default for StoreSettings {
+    fn default() -> StoreSettings {
+        StoreSettings {
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            vote_salt: None,
+            timeout: Duration::from_millis(1500),
+            poll: Duration::from_secs(10),
+        }
+    }
+}
+
+impl StoreSettings {
+    pub fn location(&self) -> crate::store::Location {
+        crate::store::Location {
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+        }
+    }
 }
 
 /// Where a message-based feature is on: listed channels, or every channel of listed guilds.
@@ -89,6 +136,10 @@ impl Default for Settings {
             defer_after: Duration::from_millis(1500),
             reload_budget: Duration::from_secs(60),
             log_message_text: false,
+            store: None,
+            record_gaps: false,
+            gap_retention_days: crate::store::DEFAULT_RETENTION_DAYS,
+            mod_log_channel: None,
         }
     }
 }
@@ -109,6 +160,20 @@ struct File {
     ask_private: Option<bool>,
     reply_budget_secs: Option<u64>,
     log_message_text: Option<bool>,
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    vote_salt: Option<String>,
+    store_poll_secs: Option<u64>,
+    mod_log_channel: Option<u64>,
+    #[serde(default)]
+    gaps: GapsFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GapsFile {
+    record: Option<bool>,
+    retention_days: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,7 +198,7 @@ struct ScanFile {
 }
 
 /// The environment variables that override the file, in the order they are applied.
-pub const ENV_VARS: [&str; 15] = [
+pub const ENV_VARS: [&str; 20] = [
     "GUTCHECK_DEV_GUILD",
     "GUTCHECK_MODERATOR_PERMISSION",
     "GUTCHECK_DISCLAIMER",
@@ -149,6 +214,11 @@ pub const ENV_VARS: [&str; 15] = [
     "GUTCHECK_ASK_PRIVATE",
     "GUTCHECK_REPLY_BUDGET_SECS",
     "GUTCHECK_LOG_MESSAGE_TEXT",
+    "GUTCHECK_DATABASE_URL",
+    "GUTCHECK_DATA_DIR",
+    "GUTCHECK_VOTE_SALT",
+    "GUTCHECK_RECORD_GAPS",
+    "GUTCHECK_MOD_LOG_CHANNEL",
 ];
 
 impl Settings {
@@ -219,6 +289,25 @@ impl Settings {
         }
         if let Some(on) = file.log_message_text {
             s.log_message_text = on;
+        }
+        let mut store = StoreSettings {
+            database_url: file.database_url.filter(|u| !u.trim().is_empty()),
+            vote_salt: file.vote_salt.filter(|v| !v.trim().is_empty()),
+            ..StoreSettings::default()
+        };
+        if let Some(dir) = file.data_dir {
+            store.data_dir = dir;
+        }
+        if let Some(secs) = file.store_poll_secs {
+            store.poll = Duration::from_secs(secs.max(1));
+        }
+        s.store = Some(store);
+        s.mod_log_channel = file.mod_log_channel.map(ChannelId::new);
+        if let Some(on) = file.gaps.record {
+            s.record_gaps = on;
+        }
+        if let Some(days) = file.gaps.retention_days {
+            s.gap_retention_days = check_retention(days).map_err(|e| format!("{origin}: {e}"))?;
         }
         s.apply_env(env)?;
         Ok(s)
@@ -302,6 +391,24 @@ impl Settings {
         if let Some(on) = flag("GUTCHECK_LOG_MESSAGE_TEXT")? {
             self.log_message_text = on;
         }
+        let store = self.store.get_or_insert_with(StoreSettings::default);
+        if let Some(url) = get("GUTCHECK_DATABASE_URL") {
+            store.database_url = Some(url);
+        }
+        if let Some(dir) = get("GUTCHECK_DATA_DIR") {
+            store.data_dir = PathBuf::from(dir);
+        }
+        if let Some(salt) = get("GUTCHECK_VOTE_SALT") {
+            store.vote_salt = Some(salt);
+        }
+        if let Some(on) = flag("GUTCHECK_RECORD_GAPS")? {
+            self.record_gaps = on;
+        }
+        if let Some(v) = get("GUTCHECK_MOD_LOG_CHANNEL") {
+            self.mod_log_channel = Some(ChannelId::new(
+                parse_id(&v).map_err(|e| bad("GUTCHECK_MOD_LOG_CHANNEL", e))?,
+            ));
+        }
         Ok(())
     }
 
@@ -318,6 +425,18 @@ impl Settings {
 
     pub fn reads_all_messages(&self) -> bool {
         !self.passive.is_empty() || !self.scan.is_empty()
+    }
+}
+
+/// Unanswered questions are kept at least a day and at most a year.
+pub fn check_retention(days: u32) -> Result<u32, String> {
+    if (1..=365).contains(&days) {
+        Ok(days)
+    } else {
+        Err(format!(
+            "gap retention of {days} days is out of range: choose 1 to 365 days (default {})",
+            crate::store::DEFAULT_RETENTION_DAYS
+        ))
     }
 }
 
@@ -403,6 +522,36 @@ mod tests {
             !s.reads_all_messages(),
             "the example turns nothing on by itself"
         );
+    }
+
+    #[test]
+    fn the_store_and_gaps_settings_read_from_file_and_env() {
+        assert!(
+            Settings::default().store.is_none(),
+            "code-built settings have no database"
+        );
+        let text = r#"
+            data_dir = "/var/lib/gutcheck"
+            mod_log_channel = 77
+            [gaps]
+            record = true
+            retention_days = 7
+        "#;
+        let env =
+            |k: &str| (k == "GUTCHECK_DATABASE_URL").then(|| "postgres://u:p@h/db".to_string());
+        let s = Settings::from_parts(Some(text), "t.toml", env).unwrap();
+        let store = s.store.unwrap();
+        assert_eq!(store.data_dir, PathBuf::from("/var/lib/gutcheck"));
+        assert_eq!(store.database_url.as_deref(), Some("postgres://u:p@h/db"));
+        assert!(s.record_gaps);
+        assert_eq!(s.gap_retention_days, 7);
+        assert_eq!(s.mod_log_channel, Some(ChannelId::new(77)));
+        let plain = Settings::from_parts(None, "", no_env).unwrap();
+        assert_eq!(plain.store.unwrap().data_dir, PathBuf::from("data"));
+        assert!(!plain.record_gaps, "off unless turned on");
+        let e =
+            Settings::from_parts(Some("[gaps]\nretention_days = 0"), "b.toml", no_env).unwrap_err();
+        assert!(e.starts_with("b.toml:") && e.contains("1 to 365"), "{e}");
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use crate::faq::Faq;
 use crate::reply::Reply;
+use crate::semantic::Embedding;
+use crate::store::Candidate;
 
 pub trait Core: Send + Sync + 'static {
     fn faq(&self) -> &Faq;
@@ -19,7 +21,19 @@ pub trait Core: Send + Sync + 'static {
     fn explain(&self, message: &str) -> String;
     /// The reply for a known entry (autocomplete picks, "did you mean" buttons).
     fn entry_reply(&self, id: &str) -> Option<Reply>;
+    /// The entries a message came closest to, best first, for an unanswered question.
+    fn candidates(&self, _message: &str) -> Vec<Candidate> {
+        Vec::new()
+    }
+    /// Sentence embeddings of `texts` when a model is loaded (groups unanswered questions
+    /// by meaning); `None` without one.
+    fn embed(&self, _texts: &[String]) -> Option<Vec<Embedding>> {
+        None
+    }
 }
+
+/// How many close entries an unanswered question keeps.
+const GAP_CANDIDATES: usize = 3;
 
 /// Builds a fresh core from the FAQ folder; `Err` lists every problem, one per line, for
 /// whoever asked for the reload.
@@ -68,6 +82,37 @@ impl Core for Gutcheck {
             Vec::new(),
             Vec::new(),
         ))
+    }
+
+    /// The model's closest entries when it ran (cosines compare across questions), else
+    /// the words' ranking.
+    fn candidates(&self, message: &str) -> Vec<Candidate> {
+        let explanation = Gutcheck::explain(self, message);
+        match explanation.semantic.filter(|r| !r.candidates.is_empty()) {
+            Some(ranking) => ranking
+                .candidates
+                .into_iter()
+                .take(GAP_CANDIDATES)
+                .map(|c| Candidate {
+                    entry_id: c.id,
+                    score: c.cosine,
+                })
+                .collect(),
+            None => explanation
+                .candidates
+                .into_iter()
+                .take(GAP_CANDIDATES)
+                .map(|c| Candidate {
+                    entry_id: c.id,
+                    score: c.score,
+                })
+                .collect(),
+        }
+    }
+
+    fn embed(&self, texts: &[String]) -> Option<Vec<Embedding>> {
+        let model = self.model()?;
+        Some(texts.iter().map(|t| model.embed(t)).collect())
     }
 }
 

@@ -11,9 +11,11 @@ use serenity::all::{
 };
 
 use super::commands::{Error, no_pings};
+use super::curator::{Asked, Effective};
 use super::logging::MESSAGE_TEXT_TARGET;
 use super::render::{self, Audience, DISMISS_BUTTON, ENTRY_BUTTON};
 use super::state::{Observed, Outcome, Shared, Skip};
+use super::{gaps, votes};
 use crate::reply::Reply;
 
 pub async fn handle(
@@ -43,6 +45,9 @@ pub async fn handle(
 struct Plan {
     message: Option<render::Message>,
     outcome: Outcome,
+    /// In a server that records unanswered questions: the question, kept in memory with the
+    /// answer's message id, in case someone finds the answer not helpful.
+    remember: Option<Asked>,
 }
 
 impl Plan {
@@ -50,6 +55,7 @@ impl Plan {
         Plan {
             message: None,
             outcome: Outcome::Ignored(skip),
+            remember: None,
         }
     }
 }
@@ -71,11 +77,15 @@ async fn on_message(
         if !components.is_empty() {
             create = create.components(components);
         }
-        sent = msg
-            .channel_id
-            .send_message(&ctx.http, create)
-            .await
-            .map(|_| ());
+        sent = match msg.channel_id.send_message(&ctx.http, create).await {
+            Ok(posted) => {
+                if let Some(asked) = plan.remember.clone() {
+                    shared.curator.remember_answer(posted.id.get(), asked);
+                }
+                Ok(())
+            }
+            Err(e) => Err(e),
+        };
     }
     tracing::debug!(message = %msg.id, outcome = ?plan.outcome, "message handled");
     // Reported even when sending failed: the decision was made either way.
@@ -104,7 +114,8 @@ async fn mode(
     if msg.author.bot || msg.webhook_id.is_some() || msg.author.id == bot_id {
         return Err(Skip::Bot);
     }
-    let settings = &shared.settings;
+    // This server's own channel lists when it set them, the file's otherwise; from memory.
+    let settings = shared.effective(msg.guild_id.map(|g| g.get()));
     let direct = msg.guild_id.is_none() || msg.mentions.iter().any(|u| u.id == bot_id);
     let (guild, channel) = (msg.guild_id, msg.channel_id);
     let mut passive = settings.passive.covers(guild, channel, None);
@@ -167,6 +178,7 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
     if shared.settings.log_message_text {
         tracing::debug!(target: MESSAGE_TEXT_TARGET, message = %msg.id, text = %msg.content, "message text");
     }
+    let rules = shared.effective(msg.guild_id.map(|g| g.get()));
     let text = msg.content.clone();
     let passive_only = !mode.direct && mode.passive;
     let reply = shared
@@ -185,24 +197,42 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
             outcome: Outcome::OverBudget {
                 notified: mode.direct,
             },
+            remember: None,
         };
     };
-    if mode.direct {
+    let asked = gaps::question(&rules, msg.guild_id, msg.channel_id, &msg.content);
+    let mut plan = if mode.direct {
         // A direct message is a private conversation; anywhere else the channel reads along.
         let audience = if msg.guild_id.is_none() {
             Audience::Private
         } else {
             Audience::Public
         };
-        direct_plan(shared, &reply, audience)
+        if reply.answer.is_none()
+            && reply.red_flags.is_empty()
+            && let Some(asked) = asked.clone()
+        {
+            gaps::keep_abstained(shared, asked, rules.gap_retention_days);
+        }
+        direct_plan(&rules, &reply, audience)
     } else {
-        watched_plan(shared, msg, mode, reply, now)
+        watched_plan(shared, &rules, msg, mode, reply, now)
+    };
+    if matches!(
+        &plan.outcome,
+        Outcome::Replied {
+            answered: Some(_),
+            ..
+        }
+    ) {
+        plan.remember = asked;
     }
+    plan
 }
 
 /// Asked directly: always answer, warning included, and say so when there is nothing.
-fn direct_plan(shared: &Shared, reply: &Reply, audience: Audience) -> Plan {
-    let message = render::reply(reply, &shared.style, audience).unwrap_or_else(|| {
+fn direct_plan(rules: &Effective, reply: &Reply, audience: Audience) -> Plan {
+    let message = render::reply(reply, &rules.style, audience).unwrap_or_else(|| {
         render::notice(
             "No FAQ entry answers that yet",
             &[
@@ -215,12 +245,14 @@ fn direct_plan(shared: &Shared, reply: &Reply, audience: Audience) -> Plan {
     Plan {
         message: Some(message),
         outcome: replied(reply),
+        remember: None,
     }
 }
 
 /// A message nobody addressed to the bot, in a passive or scanned channel.
 fn watched_plan(
     shared: &Shared,
+    rules: &Effective,
     msg: &Message,
     mode: Mode,
     mut reply: Reply,
@@ -242,19 +274,17 @@ fn watched_plan(
     // warning stands alone), so the warning is settled first.
     if !reply.red_flags.is_empty() {
         let hits = std::mem::take(&mut reply.red_flags);
-        let secs = now.saturating_duration_since(shared.started).as_secs();
-        reply.red_flags = shared
-            .warnings
-            .lock()
-            .unwrap()
-            .filter(msg.author.id.get(), hits, secs);
+        let guild = msg.guild_id.map(|g| g.get());
+        reply.red_flags = shared.filter_warnings(guild, rules, msg.author.id.get(), hits, now);
         if reply.red_flags.is_empty() {
             skipped = Skip::WarningCooldown;
         }
     }
     match (&reply.answer, answer_allowed) {
         (Some(answer), true) => {
-            let taken = shared.passive.lock().unwrap().take(
+            let taken = shared.take_passive(
+                msg.guild_id.map(|g| g.get()),
+                rules,
                 msg.channel_id.get(),
                 &answer.id,
                 msg.author.id.get(),
@@ -270,7 +300,7 @@ fn watched_plan(
         _ => reply.answer = None,
     }
     let answered = reply.answer.is_some();
-    let Some(mut message) = render::reply(&reply, &shared.style, Audience::Public) else {
+    let Some(mut message) = render::reply(&reply, &rules.style, Audience::Public) else {
         return Plan::ignore(skipped);
     };
     if answered {
@@ -281,6 +311,7 @@ fn watched_plan(
     Plan {
         message: Some(message),
         outcome: replied(&reply),
+        remember: None,
     }
 }
 
@@ -321,6 +352,9 @@ async fn on_click(
             )
             .await?;
         }
+    } else if let Some((helpful, entry)) = render::parse_vote(id) {
+        let said = votes::record(click, shared, helpful, entry.to_string()).await;
+        ephemeral(ctx, click, said).await?;
     } else if let Some(entry) = id.strip_prefix(ENTRY_BUTTON) {
         show_entry(ctx, click, shared, entry.to_string()).await?;
     }
@@ -350,7 +384,11 @@ async fn show_entry(
         Err(_) => work.await,
     };
     let message = match result {
-        Ok(Some(reply)) => render::reply(&reply, &shared.style, Audience::Private),
+        Ok(Some(reply)) => render::reply(
+            &reply,
+            &shared.effective(click.guild_id.map(|g| g.get())).style,
+            Audience::Private,
+        ),
         Ok(None) => None,
         Err(_) => Some(render::too_slow()),
     }

@@ -6,11 +6,14 @@ pub mod commands;
 pub mod config;
 pub mod cooldown;
 pub mod core;
+pub mod curator;
 mod events;
+mod gaps;
 pub mod logging;
 mod relay;
 pub mod render;
 pub mod state;
+mod votes;
 
 pub use bot::{Launch, Shards, missing_token, run};
 pub use config::Settings;

@@ -32,6 +32,8 @@ pub mod limits {
 /// Button ids the adapter handles; the prefix keeps them apart from other bots' buttons.
 pub const ENTRY_BUTTON: &str = "gutcheck:entry:";
 pub const DISMISS_BUTTON: &str = "gutcheck:dismiss:";
+/// "Helpful" / "Not helpful" under an answer: this prefix, `1` or `0`, `:`, the entry id.
+pub const VOTE_BUTTON: &str = "gutcheck:vote:";
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Embed {
@@ -65,10 +67,12 @@ pub struct Message {
 }
 
 /// Wording the deployment controls (settings), not the FAQ.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Style {
     pub disclaimer: Option<String>,
     pub emergency_contact: Option<String>,
+    /// "Helpful" / "Not helpful" under every answer (only when votes can be stored).
+    pub feedback: bool,
 }
 
 const ORANGE: u32 = 0xE67E22;
@@ -116,6 +120,9 @@ pub fn reply(reply: &Reply, style: &Style, audience: Audience) -> Option<Message
     if reply.shows_answer() {
         if let Some(answer) = &reply.answer {
             message.embeds.push(answer_embed(answer, &footer));
+            if style.feedback {
+                message.buttons.extend(vote_buttons(&answer.id));
+            }
         } else if !reply.suggestions.is_empty() {
             message
                 .embeds
@@ -245,6 +252,36 @@ fn suggestion_buttons(suggestions: &[Suggestion]) -> Vec<Button> {
             danger: false,
         })
         .collect()
+}
+
+/// "Helpful" and "Not helpful" for the answer to `entry` (none when the id would not fit
+/// in a button id).
+pub fn vote_buttons(entry: &str) -> Vec<Button> {
+    if VOTE_BUTTON.len() + 2 + entry.len() > limits::CUSTOM_ID {
+        return Vec::new();
+    }
+    vec![
+        Button {
+            custom_id: format!("{VOTE_BUTTON}1:{entry}"),
+            label: "Helpful".into(),
+            danger: false,
+        },
+        Button {
+            custom_id: format!("{VOTE_BUTTON}0:{entry}"),
+            label: "Not helpful".into(),
+            danger: true,
+        },
+    ]
+}
+
+/// A vote button's id read back: (helpful, entry id).
+pub fn parse_vote(custom_id: &str) -> Option<(bool, &str)> {
+    let rest = custom_id.strip_prefix(VOTE_BUTTON)?;
+    match rest.split_once(':')? {
+        ("1", entry) if !entry.is_empty() => Some((true, entry)),
+        ("0", entry) if !entry.is_empty() => Some((false, entry)),
+        _ => None,
+    }
 }
 
 /// The Dismiss button under a passive answer; the asker's id travels in the button so the
@@ -495,20 +532,25 @@ impl Message {
         if self.buttons.is_empty() {
             return Vec::new();
         }
-        let buttons = self
-            .buttons
-            .iter()
-            .map(|b| {
-                CreateButton::new(&b.custom_id)
-                    .label(&b.label)
-                    .style(if b.danger {
-                        ButtonStyle::Secondary
-                    } else {
-                        ButtonStyle::Primary
+        // Discord takes at most five buttons per row.
+        self.buttons
+            .chunks(limits::BUTTONS_PER_ROW)
+            .map(|row| {
+                let buttons = row
+                    .iter()
+                    .map(|b| {
+                        CreateButton::new(&b.custom_id)
+                            .label(&b.label)
+                            .style(if b.danger {
+                                ButtonStyle::Secondary
+                            } else {
+                                ButtonStyle::Primary
+                            })
                     })
+                    .collect();
+                CreateActionRow::Buttons(buttons)
             })
-            .collect();
-        vec![CreateActionRow::Buttons(buttons)]
+            .collect()
     }
 }
 
@@ -585,6 +627,27 @@ mod tests {
         let sources = e.fields.iter().find(|f| f.name == "Sources").unwrap();
         assert!(sources.value.contains("meta-analysis, 2020"));
         assert_eq!(e.footer, "Not medical advice.");
+    }
+
+    #[test]
+    fn answers_carry_vote_buttons_when_votes_are_stored() {
+        let r = base(Some(answer(1, 10)));
+        let plain = reply(&r, &Style::default(), Audience::Public).unwrap();
+        assert!(plain.buttons.is_empty());
+        let style = Style {
+            feedback: true,
+            ..Style::default()
+        };
+        let m = reply(&r, &style, Audience::Public).unwrap();
+        let ids: Vec<&str> = m.buttons.iter().map(|b| b.custom_id.as_str()).collect();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(
+            parse_vote(ids[0]),
+            Some((true, r.answer.as_ref().unwrap().id.as_str()))
+        );
+        assert_eq!(parse_vote(ids[1]).map(|v| v.0), Some(false));
+        assert_eq!(parse_vote("gutcheck:vote:2:x"), None);
+        assert!(vote_buttons(&"x".repeat(90)).is_empty());
     }
 
     #[test]

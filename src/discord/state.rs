@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use super::config::Settings;
 use super::cooldown::{Held, Passive};
 use super::core::{Core, Loader};
+use super::curator::{Curator, Effective, effective};
 use super::render::Style;
 use crate::faq::Tier;
 use crate::triage::cooldown::Cooldown;
@@ -26,6 +27,9 @@ pub enum Observed {
         trigger: Trigger,
         result: Result<String, Vec<String>>,
     },
+    /// An unanswered question was handed to the store; `saved` is false when the store
+    /// failed (the question is then lost, never retried from memory).
+    GapKept { guild: u64, saved: bool },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +65,8 @@ pub enum Skip {
 pub enum Trigger {
     Command,
     Watcher,
+    /// Another process of the deployment reloaded (the store's generation changed).
+    Shared,
 }
 
 /// Warning-cooldown memory bound: enough for every active member of a large server.
@@ -85,10 +91,14 @@ pub struct Shared {
     pub parents: Mutex<std::collections::HashMap<u64, Option<u64>>>,
     loader: Loader,
     pub settings: Settings,
+    /// The settings file's wording; a server's own is `effective(guild).style`.
     pub style: Style,
-    pub passive: Mutex<Passive>,
-    /// Triage's policy: (user, rule, tier), never holding back an escalation.
-    pub warnings: Mutex<Cooldown>,
+    /// Passive pacing per server (0: direct messages), with that server's windows.
+    passive: Mutex<std::collections::HashMap<u64, Passive>>,
+    /// Triage's policy per server: (user, rule, tier), never holding back an escalation.
+    warnings: Mutex<std::collections::HashMap<u64, Cooldown>>,
+    /// Votes, unanswered questions, server settings and the shared reload generation.
+    pub curator: Arc<Curator>,
     /// The origin of the seconds the warning cooldown counts in.
     pub started: Instant,
     /// One reload at a time: two would race to swap and report out of order.
@@ -101,6 +111,7 @@ impl Shared {
         settings: Settings,
         core: Box<dyn Core>,
         loader: Loader,
+        curator: Curator,
         observer: Option<mpsc::UnboundedSender<Observed>>,
     ) -> Shared {
         let slots = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -112,15 +123,11 @@ impl Shared {
             style: Style {
                 disclaimer: settings.disclaimer.clone(),
                 emergency_contact: settings.emergency_contact.clone(),
+                feedback: curator.store().is_some(),
             },
-            passive: Mutex::new(Passive::new(
-                settings.channel_entry_cooldown,
-                settings.user_cooldown,
-            )),
-            warnings: Mutex::new(Cooldown::new(
-                settings.warning_cooldown.as_secs(),
-                WARNING_RECORDS,
-            )),
+            passive: Mutex::new(std::collections::HashMap::new()),
+            warnings: Mutex::new(std::collections::HashMap::new()),
+            curator: Arc::new(curator),
             started: Instant::now(),
             settings,
             reloading: tokio::sync::Mutex::new(()),
@@ -164,6 +171,52 @@ impl Shared {
         }
     }
 
+    /// What `guild` runs with: the file's settings and the server's own (from memory).
+    pub fn effective(&self, guild: Option<u64>) -> Effective {
+        let config = self.curator.config(guild.map(serenity::all::GuildId::new));
+        let mut e = effective(&self.settings, config.as_ref());
+        e.style.feedback = self.style.feedback;
+        e
+    }
+
+    /// Takes a passive answer's place in `guild`'s windows, or says which one held it.
+    pub fn take_passive(
+        &self,
+        guild: Option<u64>,
+        rules: &Effective,
+        channel: u64,
+        entry: &str,
+        user: u64,
+        now: Instant,
+    ) -> Result<(), Held> {
+        let mut all = self.passive.lock().unwrap();
+        all.entry(guild.unwrap_or(0))
+            .or_insert_with(|| Passive::new(rules.channel_entry_cooldown, rules.user_cooldown))
+            .take(channel, entry, user, now)
+    }
+
+    /// The warnings `user` has not had recently in `guild` (triage's cooldown policy).
+    pub fn filter_warnings(
+        &self,
+        guild: Option<u64>,
+        rules: &Effective,
+        user: u64,
+        hits: Vec<crate::reply::RedFlagHit>,
+        now: Instant,
+    ) -> Vec<crate::reply::RedFlagHit> {
+        let secs = now.saturating_duration_since(self.started).as_secs();
+        let mut all = self.warnings.lock().unwrap();
+        all.entry(guild.unwrap_or(0))
+            .or_insert_with(|| Cooldown::new(rules.warning_cooldown.as_secs(), WARNING_RECORDS))
+            .filter(user, hits, secs)
+    }
+
+    /// A server's settings changed: its windows start again with the new lengths.
+    pub fn reset_cooldowns(&self, guild: u64) {
+        self.passive.lock().unwrap().remove(&guild);
+        self.warnings.lock().unwrap().remove(&guild);
+    }
+
     /// Remembers a channel's parent (or that it has none), within a bounded memory.
     pub fn remember_parent(&self, channel: u64, parent: Option<u64>) {
         let mut parents = self.parents.lock().unwrap();
@@ -205,6 +258,9 @@ impl Shared {
             self.core.store(Arc::new(core));
             summary
         });
+        if result.is_ok() && trigger == Trigger::Command {
+            self.announce_reload().await;
+        }
         match &result {
             Ok(summary) => tracing::info!(?trigger, "FAQ reloaded: {summary}"),
             // The full list goes to the log for moderators; it holds file paths and
@@ -221,6 +277,60 @@ impl Shared {
             result: result.clone(),
         });
         result
+    }
+}
+
+impl Shared {
+    /// Tells every other process of the deployment that the FAQ was reloaded: the store's
+    /// generation goes up, and each process's `poll_store` reloads its own copy. This one is
+    /// already current, so it records the new generation as seen.
+    pub async fn announce_reload(&self) {
+        let Some(store) = self.curator.store() else {
+            return;
+        };
+        if let Some(generation) = store.call(|s| s.bump_generation()).await {
+            self.curator.set_generation(generation);
+        }
+    }
+}
+
+/// Every `every`: reads each server's settings and the reload generation from the store
+/// (another process may have changed them), and deletes unanswered questions whose
+/// retention ended. Runs once at start too, before the first message.
+pub async fn poll_store(shared: Arc<Shared>, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        sync_store(&shared).await;
+    }
+}
+
+/// One round of `poll_store`.
+pub async fn sync_store(shared: &Shared) {
+    let Some(store) = shared.curator.store() else {
+        return;
+    };
+    if let Some(configs) = store.call(|s| s.guild_configs()).await {
+        for guild in shared.curator.replace_configs(configs) {
+            shared.reset_cooldowns(guild);
+        }
+    }
+    if let Some(generation) = store.call(|s| s.generation()).await {
+        match shared.curator.seen_generation() {
+            None => shared.curator.set_generation(generation),
+            Some(seen) if seen != generation => {
+                shared.curator.set_generation(generation);
+                let _ = shared.reload(Trigger::Shared).await;
+            }
+            Some(_) => {}
+        }
+    }
+    let now = super::curator::unix_now();
+    if let Some(purged) = store.call(|s| s.purge_expired(now)).await
+        && purged > 0
+    {
+        tracing::info!(purged, "unanswered questions past their retention deleted");
     }
 }
 

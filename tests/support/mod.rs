@@ -4,3 +4,4 @@ pub mod bot;
 #[path = "cli.rs"]
 pub mod cli;
 pub mod fake_discord;
+pub mod postgres;

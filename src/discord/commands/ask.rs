@@ -1,6 +1,7 @@
 //! `/ask` and `/why`: a question in, the graded answer (or the ranking behind it) out.
 
 use super::{Context, Error, acknowledged, engine, log_text, to_reply};
+use crate::discord::gaps;
 use crate::discord::render::{self, Audience};
 
 /// Ask a question about leaky gut; get an evidence-graded, cited answer.
@@ -16,6 +17,8 @@ pub async fn ask(
     let shared = ctx.data();
     let private = private.unwrap_or(shared.settings.ask_private);
     log_text(ctx, &question);
+    let rules = shared.effective(ctx.guild_id().map(|g| g.get()));
+    let asked = gaps::question(&rules, ctx.guild_id(), ctx.channel_id(), &question);
     let reply = match engine(ctx, private, move |core| core.respond(&question)).await? {
         Ok(reply) => reply,
         Err(_) => {
@@ -23,6 +26,12 @@ pub async fn ask(
             return Ok(());
         }
     };
+    if reply.answer.is_none()
+        && reply.red_flags.is_empty()
+        && let Some(asked) = asked.clone()
+    {
+        gaps::keep_abstained(shared, asked, rules.gap_retention_days);
+    }
     // A red-flag warning goes to the asker alone, whatever they chose.
     let warned = reply.warning_tier().is_some();
     let audience = if private || warned {
@@ -31,7 +40,7 @@ pub async fn ask(
         Audience::Public
     };
     let message =
-        render::reply(&reply, &shared.style, audience).unwrap_or_else(|| {
+        render::reply(&reply, &rules.style, audience).unwrap_or_else(|| {
             render::notice(
             "No FAQ entry answers that yet",
             &["I only answer from a curated FAQ about leaky gut and would rather say nothing \
@@ -46,8 +55,16 @@ pub async fn ask(
             actx.interaction.delete_response(ctx.http()).await?;
         }
     }
-    ctx.send(to_reply(&message, audience == Audience::Private))
+    let sent = ctx
+        .send(to_reply(&message, audience == Audience::Private))
         .await?;
+    // Only in a server that records unanswered questions: kept in memory in case the
+    // answer is voted not helpful (one more request, to learn the answer's message id).
+    if let Some(asked) = asked.filter(|_| reply.answer.is_some())
+        && let Ok(posted) = sent.message().await
+    {
+        shared.curator.remember_answer(posted.id.get(), asked);
+    }
     Ok(())
 }
 

@@ -2,7 +2,9 @@
 //! text Discord shows (poise turns them into descriptions).
 
 mod ask;
+mod config;
 mod faq;
+mod gaps;
 mod redflags;
 mod reload;
 
@@ -26,6 +28,13 @@ pub type Command = poise::Command<Arc<Shared>, Error>;
 pub fn all(moderator_permission: Permissions) -> Vec<Command> {
     let mut reload = reload::faq_reload();
     reload.default_member_permissions = moderator_permission;
+    let mut gaps = gaps::faq_gaps();
+    gaps.default_member_permissions = moderator_permission;
+    for sub in &mut gaps.subcommands {
+        sub.default_member_permissions = moderator_permission;
+    }
+    let mut config = config::gutcheck_config();
+    config.default_member_permissions = moderator_permission;
     vec![
         ask::ask(),
         ask::why(),
@@ -33,6 +42,8 @@ pub fn all(moderator_permission: Permissions) -> Vec<Command> {
         faq::sources(),
         redflags::redflags(),
         reload,
+        gaps,
+        config,
     ]
 }
 

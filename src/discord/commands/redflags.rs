@@ -6,7 +6,7 @@ use crate::discord::render;
 /// The symptoms gutcheck warns about and why they need a clinician.
 #[poise::command(slash_command)]
 pub async fn redflags(ctx: Context<'_>) -> Result<(), Error> {
-    let style = ctx.data().style.clone();
+    let style = ctx.data().effective(ctx.guild_id().map(|g| g.get())).style;
     let message = engine(ctx, true, move |core| {
         let footer = style
             .disclaimer

@@ -162,6 +162,28 @@ pub fn command(
     checked::<s::Interaction>(interaction_base(2, id, channel, by, data))
 }
 
+/// A subcommand use (`/name sub`), with the subcommand's own options.
+#[allow(dead_code)] // not every test file that includes the fake uses it
+pub fn subcommand(
+    id: u64,
+    channel: u64,
+    by: Person,
+    name: &str,
+    sub: &str,
+    options: &[(&str, u8, Value)],
+) -> Value {
+    let options: Vec<Value> = options
+        .iter()
+        .map(|(n, t, v)| json!({"name": n, "type": t, "value": v}))
+        .collect();
+    let data = json!({
+        "id": "700000000000000001", "name": name, "type": 1,
+        "options": [{"name": sub, "type": 1, "options": options}],
+        "resolved": {},
+    });
+    checked::<s::Interaction>(interaction_base(2, id, channel, by, data))
+}
+
 /// An autocomplete request while `by` types `partial` into option `option` of `name`.
 pub fn autocomplete(
     id: u64,
