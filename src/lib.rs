@@ -7,6 +7,8 @@ pub mod cli;
 pub mod discord;
 pub mod faq;
 pub mod hybrid;
+pub mod ops;
+pub mod publish;
 pub mod reply;
 pub mod respond;
 pub mod search;

@@ -14,6 +14,7 @@ use super::commands::{Error, no_pings};
 use super::logging::MESSAGE_TEXT_TARGET;
 use super::render::{self, Audience, DISMISS_BUTTON, ENTRY_BUTTON};
 use super::state::{Observed, Outcome, Shared, Skip};
+use crate::ops::metrics::{self, Via};
 use crate::reply::Reply;
 
 pub async fn handle(
@@ -171,11 +172,14 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
     let passive_only = !mode.direct && mode.passive;
     let reply = shared
         .run(move |core| {
-            if passive_only {
+            let started = Instant::now();
+            let reply = if passive_only {
                 core.respond_passive(&text)
             } else {
                 core.respond(&text)
-            }
+            };
+            metrics::engine_time("message", started.elapsed());
+            reply
         })
         .await;
     let Ok(reply) = reply else {
@@ -194,9 +198,17 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
         } else {
             Audience::Public
         };
+        metrics::replied(Via::Mention, &reply);
         direct_plan(shared, &reply, audience)
     } else {
-        watched_plan(shared, msg, mode, reply, now)
+        let plan = watched_plan(shared, msg, mode, reply, now);
+        if let Outcome::Replied {
+            answered: Some(_), ..
+        } = &plan.outcome
+        {
+            metrics::passive_answer();
+        }
+        plan
     }
 }
 

@@ -2,18 +2,22 @@
 //! observer that hears every decision (tests wait on it instead of sleeping; it is also the
 //! one place a deployment could count what the bot does).
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use arc_swap::ArcSwap;
+use serenity::all::{ChannelId, Http};
 use tokio::sync::mpsc;
 
 use super::config::Settings;
 use super::cooldown::{Held, Passive};
 use super::core::{Core, Loader};
+use super::publishing::{self, Reloaded};
 use super::render::Style;
 use crate::faq::Tier;
+use crate::ops::metrics;
 use crate::triage::cooldown::Cooldown;
 
 /// Something the adapter decided, reported to the observer.
@@ -26,6 +30,8 @@ pub enum Observed {
         trigger: Trigger,
         result: Result<String, Vec<String>>,
     },
+    /// `/metrics` and `/healthz` are being served on this address.
+    OpsListening(SocketAddr),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +69,30 @@ pub enum Trigger {
     Watcher,
 }
 
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Command => "command",
+            Trigger::Watcher => "watcher",
+        }
+    }
+}
+
+impl Outcome {
+    /// A closed label for metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Replied { .. } => "replied",
+            Outcome::Ignored(Skip::Bot) => "ignored_bot",
+            Outcome::Ignored(Skip::NotWatched) => "not_watched",
+            Outcome::Ignored(Skip::NothingToSay) => "nothing_to_say",
+            Outcome::Ignored(Skip::Cooldown(_)) => "cooldown",
+            Outcome::Ignored(Skip::WarningCooldown) => "warning_cooldown",
+            Outcome::OverBudget { .. } => "over_budget",
+        }
+    }
+}
+
 /// Warning-cooldown memory bound: enough for every active member of a large server.
 const WARNING_RECORDS: usize = 100_000;
 
@@ -94,6 +124,9 @@ pub struct Shared {
     /// One reload at a time: two would race to swap and report out of order.
     reloading: tokio::sync::Mutex<()>,
     observer: Option<mpsc::UnboundedSender<Observed>>,
+    /// Discord's REST client, set once the client exists: reload reports go to the mod log
+    /// whichever path (command or watcher) triggered them.
+    http: OnceLock<Arc<Http>>,
 }
 
 impl Shared {
@@ -125,6 +158,7 @@ impl Shared {
             settings,
             reloading: tokio::sync::Mutex::new(()),
             observer,
+            http: OnceLock::new(),
         }
     }
 
@@ -173,7 +207,29 @@ impl Shared {
         parents.insert(channel, parent);
     }
 
+    /// Gives the reload path the REST client it posts mod-log reports with.
+    pub fn attach_http(&self, http: Arc<Http>) {
+        let _ = self.http.set(http);
+    }
+
+    /// Where reload reports go. The store's per-server mod-log channels join this list when
+    /// it is wired in; today it is the `mod_log_channel` setting.
+    pub fn mod_log_channels(&self) -> Vec<ChannelId> {
+        self.settings.mod_log_channel.into_iter().collect()
+    }
+
+    /// Counts the event (metrics), then hands it to the observer: a test that heard an event
+    /// may read the counters it moved.
     pub fn observe(&self, event: Observed) {
+        if let Observed::Message { outcome, .. } = &event {
+            metrics::message(outcome.label());
+            if let Outcome::Replied {
+                warned: Some(tier), ..
+            } = outcome
+            {
+                metrics::warning(*tier);
+            }
+        }
         if let Some(tx) = &self.observer {
             let _ = tx.send(event);
         }
@@ -182,13 +238,46 @@ impl Shared {
     /// Builds a new core off the async runtime and swaps it in; on any error the old one
     /// keeps serving. Returns the new FAQ's summary or every problem found.
     pub async fn reload(&self, trigger: Trigger) -> Result<String, Vec<String>> {
+        self.reload_report(trigger)
+            .await
+            .map(|(summary, _diff)| summary)
+    }
+
+    /// As `reload`, with what changed (by id). Every reload is counted, logged and posted to
+    /// the mod log before the observer hears of it.
+    pub async fn reload_report(&self, trigger: Trigger) -> Reloaded {
         let _one_at_a_time = self.reloading.lock().await;
+        let result = self.build_and_swap().await;
+        metrics::reload(trigger.as_str(), result.is_ok());
+        match &result {
+            Ok((summary, _)) => tracing::info!(?trigger, "FAQ reloaded: {summary}"),
+            // The full list goes to the log for moderators; it holds file paths and
+            // messages about the FAQ, never anything a user wrote.
+            Err(errors) => tracing::warn!(
+                ?trigger,
+                "FAQ reload failed, still serving the previous FAQ ({} problems):\n{}",
+                errors.len(),
+                errors.join("\n")
+            ),
+        }
+        self.report_to_mod_log(trigger, &result).await;
+        self.observe(Observed::Reload {
+            trigger,
+            result: result.clone().map(|(summary, _)| summary),
+        });
+        result
+    }
+
+    async fn build_and_swap(&self) -> Reloaded {
         let loader = self.loader.clone();
-        // The summary is read in the blocking job too: nothing about the core runs on a worker.
+        let serving = self.core();
+        // The summary and the diff are made in the blocking job too: nothing about the core
+        // runs on a worker.
         let build = tokio::task::spawn_blocking(move || {
             loader().map(|core| {
                 let summary = core.faq().summary_line();
-                (core, summary)
+                let diff = crate::publish::diff::diff(serving.faq(), core.faq());
+                (core, summary, diff)
             })
         });
         let budget = self.settings.reload_budget;
@@ -201,26 +290,20 @@ impl Shared {
                 budget.as_secs()
             )]),
         };
-        let result = built.map(|(core, summary)| {
+        built.map(|(core, summary, diff)| {
             self.core.store(Arc::new(core));
-            summary
-        });
-        match &result {
-            Ok(summary) => tracing::info!(?trigger, "FAQ reloaded: {summary}"),
-            // The full list goes to the log for moderators; it holds file paths and
-            // messages about the FAQ, never anything a user wrote.
-            Err(errors) => tracing::warn!(
-                ?trigger,
-                "FAQ reload failed, still serving the previous FAQ ({} problems):\n{}",
-                errors.len(),
-                errors.join("\n")
-            ),
+            (summary, diff)
+        })
+    }
+
+    async fn report_to_mod_log(&self, trigger: Trigger, result: &Reloaded) {
+        let Some(http) = self.http.get() else {
+            return;
+        };
+        let (notice, attachment) = publishing::reload_notice(trigger, result);
+        for channel in self.mod_log_channels() {
+            publishing::post_to_mod_log(http, channel, &notice, attachment.as_deref()).await;
         }
-        self.observe(Observed::Reload {
-            trigger,
-            result: result.clone(),
-        });
-        result
     }
 }
 
