@@ -59,10 +59,9 @@ fn edit_summary(bot: &Bot, question: &str, marker: &str) -> String {
     id
 }
 
-/// Adds another entry's title, with a word more, to this entry's questions: the loader
-/// accepts it, but the
-/// phrasing retrieves the other entry first, which `gutcheck check` rejects. Returns the
-/// edited entry's id and the borrowed phrasing.
+/// Adds another entry's title, words reversed, to this entry's questions: the loader
+/// accepts it, but the phrasing retrieves the other entry first, which `gutcheck check`
+/// rejects. Returns the edited entry's id and the borrowed phrasing.
 fn add_phrasing_of_another_entry(bot: &Bot, question: &str) -> (String, String) {
     let (id, path) = entry_file(bot, question);
     let other = bot
@@ -75,9 +74,15 @@ fn add_phrasing_of_another_entry(bot: &Bot, question: &str) -> (String, String) 
         .title
         .clone();
     let text = std::fs::read_to_string(&path).unwrap();
-    // Not the title itself (a phrasing listed twice is the loader's own error), but close
-    // enough that the other entry wins it.
-    let phrasing = format!("{} exactly", other.to_lowercase().replace('"', ""));
+    // Not the title itself (a phrasing listed twice is the loader's own error) but its
+    // words in reverse order: the same words, so the other entry's title wins them.
+    let words: Vec<String> = other
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .rev()
+        .collect();
+    let phrasing = words.join(" ");
     let edited = text.replacen(
         "questions = [",
         &format!("questions = [\n  \"{phrasing}\","),
