@@ -3,6 +3,8 @@
 //! reload reaches the mod log, `/metrics` and `/healthz` answer, and JSON logs stay free of
 //! message text.
 
+// Each test file uses its own subset of the shared support code.
+#[allow(dead_code)]
 mod support;
 
 use std::net::SocketAddr;

@@ -42,10 +42,7 @@ pub fn install() -> Result<PrometheusHandle, String> {
             PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Full(ENGINE_SECONDS.into()), &ENGINE_BUCKETS)
                 .and_then(|b| b.install_recorder())
-                .map(|handle| {
-                    describe();
-                    handle
-                })
+                .inspect(|_| describe())
                 .map_err(|e| format!("cannot export metrics: {e}"))
         })
         .clone()

@@ -240,7 +240,7 @@ mod tests {
 
         let d = diff(&old, &new);
         assert_eq!(d.entries.added, ["zz-new-entry"]);
-        assert_eq!(d.entries.removed, [first.id.clone()]);
+        assert_eq!(d.entries.removed, std::slice::from_ref(&first.id));
         assert_eq!(
             d.entries.changed,
             [Change {
