@@ -8,6 +8,8 @@ pub mod discord;
 pub mod faq;
 pub mod gaps;
 pub mod hybrid;
+pub mod ops;
+pub mod publish;
 pub mod reply;
 pub mod respond;
 pub mod search;

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::faq::{Date, Faq};
+use crate::faq::Date;
 
 use super::Cli;
 
@@ -23,15 +23,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, String> {
             dir.display()
         ));
     }
-    let mut loaded = Faq::load_at(&dir, args.today.unwrap_or_else(Date::today));
-    // Retrieval can only be checked on a FAQ that loads.
-    if let Some(faq) = loaded.faq.take() {
-        let found = crate::respond::retrieval_self_consistency(&faq);
-        let failed = found.has_errors();
-        loaded.diagnostics.extend(found);
-        loaded.diagnostics.sort();
-        loaded.faq = (!failed).then_some(faq);
-    }
+    let loaded = crate::publish::check(&dir, args.today.unwrap_or_else(Date::today));
     out!("{}", loaded.diagnostics);
     let errors = loaded.diagnostics.errors().count();
     let warnings = loaded.diagnostics.warnings().count();

@@ -1,11 +1,13 @@
 //! `gutcheck serve`: run the Discord bot.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
 use super::Cli;
+use crate::discord::config::{LogFormat, parse_metrics_addr};
 use crate::discord::core::{gutcheck_loader, open_gutcheck};
 use crate::discord::{Launch, Settings, Shards};
 
@@ -39,7 +41,23 @@ pub struct ServeArgs {
     /// or `log_message_text = true` in the config.
     #[arg(long)]
     pub log_message_text: bool,
+
+    /// Log lines as readable `text` (the default) or `json`, one object per line for log
+    /// shippers. Also GUTCHECK_LOG_FORMAT or `log_format` in the config. Either way no
+    /// message text is logged unless --log-message-text is on.
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
+
+    /// Serve Prometheus metrics (/metrics) and a health check (/healthz) on IP:PORT, or
+    /// `off`. Default 127.0.0.1:9464; also GUTCHECK_METRICS_ADDR or `metrics_addr` in the
+    /// config.
+    #[arg(long, value_name = "IP:PORT|off", value_parser = |s: &str| parse_metrics_addr(s).map(MetricsAddr))]
+    pub metrics_addr: Option<MetricsAddr>,
 }
+
+/// `--metrics-addr`: an address, or `None` for off.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricsAddr(pub Option<SocketAddr>);
 
 /// `A..B` (end excluded) or `A..=B` (end included) as (first, last) inclusive.
 fn parse_range(text: &str) -> Result<(u32, u32), String> {
@@ -83,7 +101,13 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode, String> {
     }
     let mut settings = Settings::load(args.config.as_deref())?;
     settings.log_message_text |= args.log_message_text;
-    crate::discord::logging::init(settings.log_message_text);
+    if let Some(format) = args.log_format {
+        settings.log_format = format;
+    }
+    if let Some(MetricsAddr(addr)) = args.metrics_addr {
+        settings.metrics_addr = addr;
+    }
+    crate::discord::logging::init(settings.log_message_text, settings.log_format);
     let shards = shards(args)?;
     let core =
         open_gutcheck(&cli.faq, &cli.index, &cli.model_choice()).map_err(|e| e.to_string())?;

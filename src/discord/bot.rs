@@ -149,6 +149,13 @@ pub async fn run(
         .await
         .map_err(|e| format!("cannot set up the Discord client: {e}"))?;
 
+    shared.attach_http(client.http.clone());
+    let ops = match shared.settings.metrics_addr {
+        Some(addr) => {
+            super::health::start(addr, &shared, &client.shard_manager, launch.shards).await
+        }
+        None => None,
+    };
     let manager = client.shard_manager.clone();
     let stopper = tokio::spawn(async move {
         shutdown.await;
@@ -172,6 +179,9 @@ pub async fn run(
         Shards::Range { first, last, total } => client.start_shard_range(first..last, total).await,
     };
     stopper.abort();
+    if let Some(ops) = ops {
+        ops.abort();
+    }
     if let Some(w) = watcher {
         w.abort();
     }

@@ -2,6 +2,7 @@
 //! container can run from the file in the image and change one thing with an env var.
 
 use std::collections::HashSet;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -50,8 +51,16 @@ pub struct Settings {
     /// The defaults every server starts from; `/gutcheck-config` overrides them per server.
     pub record_gaps: bool,
     pub gap_retention_days: u32,
-    /// Where reloads and moderator notices are posted, when set.
+    /// Every reload (command or watcher, success or failure) is reported here: what changed,
+    /// or every problem found. Never anything a member wrote. `/gutcheck-config` sets it per
+    /// server.
     pub mod_log_channel: Option<ChannelId>,
+    /// Where `/metrics` and `/healthz` are served; `None` turns them off. `Settings::default`
+    /// leaves them off (tests, embedding); a loaded config starts from
+    /// `DEFAULT_METRICS_ADDR`.
+    pub metrics_addr: Option<SocketAddr>,
+    /// How log lines are written: readable text, or one JSON object per line.
+    pub log_format: LogFormat,
 }
 
 /// Where the store is and how the bot talks to it.
@@ -80,6 +89,43 @@ impl Default for StoreSettings {
             timeout: Duration::from_millis(1500),
             poll: Duration::from_secs(10),
         }
+    }
+}
+
+/// Loopback: the counters are for the operator, not for the network.
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines for a terminal or journald.
+    #[default]
+    Text,
+    /// One JSON object per line, for log shippers (Loki, Elasticsearch, CloudWatch).
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+    fn from_str(text: &str) -> Result<LogFormat, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err(format!("unknown log format `{text}`: use text or json")),
+        }
+    }
+}
+
+/// A metrics address as written in the config, the env or on the command line: `HOST:PORT`,
+/// or `off` (also `none`, `false`, empty) for no metrics server.
+pub fn parse_metrics_addr(text: &str) -> Result<Option<SocketAddr>, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "off" | "none" | "false" => Ok(None),
+        _ => text.trim().parse().map(Some).map_err(|_| {
+            format!(
+                "`{text}` is not a metrics address: write IP:PORT (e.g. {DEFAULT_METRICS_ADDR}) or off"
+            )
+        }),
     }
 }
 
@@ -140,6 +186,8 @@ impl Default for Settings {
             record_gaps: false,
             gap_retention_days: crate::store::DEFAULT_RETENTION_DAYS,
             mod_log_channel: None,
+            metrics_addr: None,
+            log_format: LogFormat::Text,
         }
     }
 }
@@ -165,6 +213,8 @@ struct File {
     vote_salt: Option<String>,
     store_poll_secs: Option<u64>,
     mod_log_channel: Option<u64>,
+    metrics_addr: Option<String>,
+    log_format: Option<String>,
     #[serde(default)]
     gaps: GapsFile,
 }
@@ -198,7 +248,7 @@ struct ScanFile {
 }
 
 /// The environment variables that override the file, in the order they are applied.
-pub const ENV_VARS: [&str; 20] = [
+pub const ENV_VARS: [&str; 22] = [
     "GUTCHECK_DEV_GUILD",
     "GUTCHECK_MODERATOR_PERMISSION",
     "GUTCHECK_DISCLAIMER",
@@ -219,6 +269,8 @@ pub const ENV_VARS: [&str; 20] = [
     "GUTCHECK_VOTE_SALT",
     "GUTCHECK_RECORD_GAPS",
     "GUTCHECK_MOD_LOG_CHANNEL",
+    "GUTCHECK_METRICS_ADDR",
+    "GUTCHECK_LOG_FORMAT",
 ];
 
 impl Settings {
@@ -309,6 +361,12 @@ impl Settings {
         if let Some(days) = file.gaps.retention_days {
             s.gap_retention_days = check_retention(days).map_err(|e| format!("{origin}: {e}"))?;
         }
+        s.metrics_addr =
+            parse_metrics_addr(file.metrics_addr.as_deref().unwrap_or(DEFAULT_METRICS_ADDR))
+                .map_err(|e| format!("{origin}: {e}"))?;
+        if let Some(format) = &file.log_format {
+            s.log_format = format.parse().map_err(|e| format!("{origin}: {e}"))?;
+        }
         s.apply_env(env)?;
         Ok(s)
     }
@@ -324,6 +382,19 @@ impl Settings {
         if let Some(v) = get("GUTCHECK_MODERATOR_PERMISSION") {
             self.moderator_permission =
                 parse_permission(&v).map_err(|e| bad("GUTCHECK_MODERATOR_PERMISSION", e))?;
+        }
+        if let Some(v) = get("GUTCHECK_MOD_LOG_CHANNEL") {
+            self.mod_log_channel = Some(ChannelId::new(
+                parse_id(&v).map_err(|e| bad("GUTCHECK_MOD_LOG_CHANNEL", e))?,
+            ));
+        }
+        // Read unfiltered: an empty GUTCHECK_METRICS_ADDR turns metrics off.
+        if let Some(v) = env("GUTCHECK_METRICS_ADDR") {
+            self.metrics_addr =
+                parse_metrics_addr(&v).map_err(|e| bad("GUTCHECK_METRICS_ADDR", e))?;
+        }
+        if let Some(v) = get("GUTCHECK_LOG_FORMAT") {
+            self.log_format = v.parse().map_err(|e| bad("GUTCHECK_LOG_FORMAT", e))?;
         }
         if let Some(v) = get("GUTCHECK_DISCLAIMER") {
             self.disclaimer = Some(v);
@@ -552,6 +623,34 @@ mod tests {
         let e =
             Settings::from_parts(Some("[gaps]\nretention_days = 0"), "b.toml", no_env).unwrap_err();
         assert!(e.starts_with("b.toml:") && e.contains("1 to 365"), "{e}");
+    }
+
+    #[test]
+    fn mod_log_metrics_and_log_format_from_file_and_env() {
+        let s = Settings::from_parts(None, "", no_env).unwrap();
+        assert_eq!(s.metrics_addr, Some(DEFAULT_METRICS_ADDR.parse().unwrap()));
+        assert_eq!(s.log_format, LogFormat::Text);
+        assert_eq!(s.mod_log_channel, None);
+        let text = "mod_log_channel = 77\nmetrics_addr = \"off\"\nlog_format = \"json\"\n";
+        let s = Settings::from_parts(Some(text), "b.toml", no_env).unwrap();
+        assert_eq!(s.mod_log_channel, Some(ChannelId::new(77)));
+        assert_eq!(s.metrics_addr, None);
+        assert_eq!(s.log_format, LogFormat::Json);
+        let env = |k: &str| match k {
+            "GUTCHECK_METRICS_ADDR" => Some("127.0.0.1:9999".to_string()),
+            "GUTCHECK_MOD_LOG_CHANNEL" => Some("78".to_string()),
+            "GUTCHECK_LOG_FORMAT" => Some("text".to_string()),
+            _ => None,
+        };
+        let s = Settings::from_parts(Some(text), "b.toml", env).unwrap();
+        assert_eq!(s.metrics_addr, Some("127.0.0.1:9999".parse().unwrap()));
+        assert_eq!(s.mod_log_channel, Some(ChannelId::new(78)));
+        assert_eq!(s.log_format, LogFormat::Text);
+        let e =
+            Settings::from_parts(Some("metrics_addr = \"localhost\""), "b", no_env).unwrap_err();
+        assert!(e.contains("`localhost` is not a metrics address"), "{e}");
+        let e = Settings::from_parts(Some("log_format = \"xml\""), "b", no_env).unwrap_err();
+        assert!(e.contains("unknown log format `xml`"), "{e}");
     }
 
     #[test]

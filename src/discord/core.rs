@@ -41,6 +41,8 @@ pub type Loader = Arc<dyn Fn() -> Result<Box<dyn Core>, Vec<String>> + Send + Sy
 
 use std::path::{Path, PathBuf};
 
+use crate::faq::Date;
+use crate::publish;
 use crate::reply::compose;
 use crate::respond::{Gutcheck, GutcheckError, ModelChoice};
 use crate::search::Thresholds;
@@ -137,18 +139,23 @@ pub fn reads_as_question(message: &str) -> bool {
     })
 }
 
-/// The loader `serve` uses: a fresh in-memory core over `faq_dir` (`Gutcheck::load_in_ram`),
-/// its errors one per line for whoever asked for the reload, root causes first: a file that
-/// could not be read at all comes before the errors it causes in other files.
+/// The loader `serve` uses for `/faq-reload` and the watcher: every check `gutcheck check`
+/// runs (`publish::check`, phrasing self-consistency included, so a reload never puts live
+/// what CI rejects), then a fresh in-memory core over the checked FAQ (`Gutcheck::from_faq`).
+/// Its errors come one per line for whoever asked for the reload, root causes first.
 pub fn gutcheck_loader(faq_dir: PathBuf, model: ModelChoice) -> Loader {
-    Arc::new(move || match Gutcheck::load_in_ram(&faq_dir, &model) {
-        Ok(core) => Ok(Box::new(core) as Box<dyn Core>),
-        Err(GutcheckError::FaqInvalid { diagnostics, .. }) => {
-            let (roots, rest): (Vec<_>, Vec<_>) =
-                diagnostics.errors().partition(|e| e.stops_the_file());
-            Err(roots.iter().chain(&rest).map(|e| e.to_string()).collect())
+    Arc::new(move || {
+        if !faq_dir.is_dir() {
+            return Err(vec![GutcheckError::FaqMissing(faq_dir.clone()).to_string()]);
         }
-        Err(other) => Err(vec![other.to_string()]),
+        let mut checked = publish::check(&faq_dir, Date::today());
+        let Some(faq) = checked.faq.take() else {
+            return Err(publish::error_lines(&checked));
+        };
+        match Gutcheck::from_faq(faq, &model) {
+            Ok(core) => Ok(Box::new(core) as Box<dyn Core>),
+            Err(other) => Err(vec![other.to_string()]),
+        }
     })
 }
 

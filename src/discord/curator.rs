@@ -127,6 +127,15 @@ impl Curator {
         self.store.as_ref()
     }
 
+    /// Every mod-log channel a server set with `/gutcheck-config`.
+    pub fn mod_log_channels(&self) -> Vec<ChannelId> {
+        let configs = self.configs.read().unwrap();
+        configs
+            .values()
+            .filter_map(|c| c.mod_log_channel.map(ChannelId::new))
+            .collect()
+    }
+
     pub fn config(&self, guild: Option<GuildId>) -> Option<GuildConfig> {
         let guild = guild?;
         self.configs.read().unwrap().get(&guild.get()).cloned()

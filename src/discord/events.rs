@@ -16,6 +16,7 @@ use super::logging::MESSAGE_TEXT_TARGET;
 use super::render::{self, Audience, DISMISS_BUTTON, ENTRY_BUTTON};
 use super::state::{Observed, Outcome, Shared, Skip};
 use super::{gaps, votes};
+use crate::ops::metrics::{self, Via};
 use crate::reply::Reply;
 
 pub async fn handle(
@@ -183,11 +184,14 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
     let passive_only = !mode.direct && mode.passive;
     let reply = shared
         .run(move |core| {
-            if passive_only {
+            let started = Instant::now();
+            let reply = if passive_only {
                 core.respond_passive(&text)
             } else {
                 core.respond(&text)
-            }
+            };
+            metrics::engine_time("message", started.elapsed());
+            reply
         })
         .await;
     let Ok(reply) = reply else {
@@ -214,9 +218,17 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
         {
             gaps::keep_abstained(shared, asked, rules.gap_retention_days);
         }
+        metrics::replied(Via::Mention, &reply);
         direct_plan(&rules, &reply, audience)
     } else {
-        watched_plan(shared, &rules, msg, mode, reply, now)
+        let plan = watched_plan(shared, &rules, msg, mode, reply, now);
+        if let Outcome::Replied {
+            answered: Some(_), ..
+        } = &plan.outcome
+        {
+            metrics::passive_answer();
+        }
+        plan
     };
     if matches!(
         &plan.outcome,

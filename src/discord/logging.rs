@@ -9,11 +9,16 @@
 //!   gateway frames, the login frame with the bot token included.
 //! - `serenity::gateway::ws` and `serenity::http` are held at error: at warn they print a
 //!   gateway payload that failed to parse (a whole message) and request routes.
+//!
+//! The ceiling sits under the formatter, so it holds for readable lines and for JSON lines
+//! (`--log-format json`) alike.
 
 use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{Layer, fmt};
+use tracing_subscriber::{Layer, Registry, fmt};
+
+use super::config::LogFormat;
 
 /// The target of the one log line that carries message text (`--log-message-text`).
 pub const MESSAGE_TEXT_TARGET: &str = "gutcheck::message_text";
@@ -27,17 +32,24 @@ pub fn ceiling() -> Targets {
         .with_target("serenity::http", LevelFilter::ERROR)
 }
 
-/// Logs to stderr: `RUST_LOG` (default `info`) under the ceiling. With `message_text`, the
-/// message-text target is switched on at debug and a warning says so at start.
-pub fn init(message_text: bool) {
+/// Logs to stderr in `format`: `RUST_LOG` (default `info`) under the ceiling. With
+/// `message_text`, the message-text target is switched on at debug and a warning says so at
+/// start.
+pub fn init(message_text: bool, format: LogFormat) {
     let mut wanted = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     if message_text && let Ok(directive) = format!("{MESSAGE_TEXT_TARGET}=debug").parse() {
         wanted = wanted.add_directive(directive);
     }
-    let layer = fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_filter(wanted)
-        .with_filter(ceiling());
+    let formatter: Box<dyn Layer<Registry> + Send + Sync> = match format {
+        LogFormat::Text => fmt::layer().with_writer(std::io::stderr).boxed(),
+        // One object per line; span fields are flattened into each event's line.
+        LogFormat::Json => fmt::layer()
+            .json()
+            .flatten_event(true)
+            .with_writer(std::io::stderr)
+            .boxed(),
+    };
+    let layer = formatter.with_filter(wanted).with_filter(ceiling());
     let _ = tracing_subscriber::registry().with(layer).try_init();
     if message_text {
         tracing::warn!(

@@ -2,19 +2,23 @@
 //! observer that hears every decision (tests wait on it instead of sleeping; it is also the
 //! one place a deployment could count what the bot does).
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use arc_swap::ArcSwap;
+use serenity::all::{ChannelId, Http};
 use tokio::sync::mpsc;
 
 use super::config::Settings;
 use super::cooldown::{Held, Passive};
 use super::core::{Core, Loader};
 use super::curator::{Curator, Effective, effective};
+use super::publishing::{self, Reloaded};
 use super::render::Style;
 use crate::faq::Tier;
+use crate::ops::metrics;
 use crate::triage::cooldown::Cooldown;
 
 /// Something the adapter decided, reported to the observer.
@@ -30,6 +34,8 @@ pub enum Observed {
     /// An unanswered question was handed to the store; `saved` is false when the store
     /// failed (the question is then lost, never retried from memory).
     GapKept { guild: u64, saved: bool },
+    /// `/metrics` and `/healthz` are being served on this address.
+    OpsListening(SocketAddr),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +75,31 @@ pub enum Trigger {
     Shared,
 }
 
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Command => "command",
+            Trigger::Watcher => "watcher",
+            Trigger::Shared => "shared",
+        }
+    }
+}
+
+impl Outcome {
+    /// A closed label for metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Replied { .. } => "replied",
+            Outcome::Ignored(Skip::Bot) => "ignored_bot",
+            Outcome::Ignored(Skip::NotWatched) => "not_watched",
+            Outcome::Ignored(Skip::NothingToSay) => "nothing_to_say",
+            Outcome::Ignored(Skip::Cooldown(_)) => "cooldown",
+            Outcome::Ignored(Skip::WarningCooldown) => "warning_cooldown",
+            Outcome::OverBudget { .. } => "over_budget",
+        }
+    }
+}
+
 /// Warning-cooldown memory bound: enough for every active member of a large server.
 const WARNING_RECORDS: usize = 100_000;
 
@@ -104,6 +135,9 @@ pub struct Shared {
     /// One reload at a time: two would race to swap and report out of order.
     reloading: tokio::sync::Mutex<()>,
     observer: Option<mpsc::UnboundedSender<Observed>>,
+    /// Discord's REST client, set once the client exists: reload reports go to the mod log
+    /// whichever path (command or watcher) triggered them.
+    http: OnceLock<Arc<Http>>,
 }
 
 impl Shared {
@@ -132,6 +166,7 @@ impl Shared {
             settings,
             reloading: tokio::sync::Mutex::new(()),
             observer,
+            http: OnceLock::new(),
         }
     }
 
@@ -226,7 +261,35 @@ impl Shared {
         parents.insert(channel, parent);
     }
 
+    /// Gives the reload path the REST client it posts mod-log reports with.
+    pub fn attach_http(&self, http: Arc<Http>) {
+        let _ = self.http.set(http);
+    }
+
+    /// Where reload reports go. The store's per-server mod-log channels join this list when
+    /// it is wired in; today it is the `mod_log_channel` setting.
+    /// Where reload reports go: the settings file's mod-log channel and every server's own
+    /// (the FAQ serves every server, so each server's moderators hear of a reload), once each.
+    pub fn mod_log_channels(&self) -> Vec<ChannelId> {
+        let mut channels: Vec<ChannelId> = self.settings.mod_log_channel.into_iter().collect();
+        channels.extend(self.curator.mod_log_channels());
+        channels.sort();
+        channels.dedup();
+        channels
+    }
+
+    /// Counts the event (metrics), then hands it to the observer: a test that heard an event
+    /// may read the counters it moved.
     pub fn observe(&self, event: Observed) {
+        if let Observed::Message { outcome, .. } = &event {
+            metrics::message(outcome.label());
+            if let Outcome::Replied {
+                warned: Some(tier), ..
+            } = outcome
+            {
+                metrics::warning(*tier);
+            }
+        }
         if let Some(tx) = &self.observer {
             let _ = tx.send(event);
         }
@@ -235,13 +298,51 @@ impl Shared {
     /// Builds a new core off the async runtime and swaps it in; on any error the old one
     /// keeps serving. Returns the new FAQ's summary or every problem found.
     pub async fn reload(&self, trigger: Trigger) -> Result<String, Vec<String>> {
+        self.reload_report(trigger)
+            .await
+            .map(|(summary, _diff)| summary)
+    }
+
+    /// As `reload`, with what changed (by id). Every reload is counted, logged and posted to
+    /// the mod log before the observer hears of it.
+    pub async fn reload_report(&self, trigger: Trigger) -> Reloaded {
         let _one_at_a_time = self.reloading.lock().await;
+        let result = self.build_and_swap().await;
+        metrics::reload(trigger.as_str(), result.is_ok());
+        // A reload asked for here reaches the deployment's other processes through the
+        // store; one that came from the store (`Trigger::Shared`) must not bounce back.
+        if result.is_ok() && trigger == Trigger::Command {
+            self.announce_reload().await;
+        }
+        match &result {
+            Ok((summary, _)) => tracing::info!(?trigger, "FAQ reloaded: {summary}"),
+            // The full list goes to the log for moderators; it holds file paths and
+            // messages about the FAQ, never anything a user wrote.
+            Err(errors) => tracing::warn!(
+                ?trigger,
+                "FAQ reload failed, still serving the previous FAQ ({} problems):\n{}",
+                errors.len(),
+                errors.join("\n")
+            ),
+        }
+        self.report_to_mod_log(trigger, &result).await;
+        self.observe(Observed::Reload {
+            trigger,
+            result: result.clone().map(|(summary, _)| summary),
+        });
+        result
+    }
+
+    async fn build_and_swap(&self) -> Reloaded {
         let loader = self.loader.clone();
-        // The summary is read in the blocking job too: nothing about the core runs on a worker.
+        let serving = self.core();
+        // The summary and the diff are made in the blocking job too: nothing about the core
+        // runs on a worker.
         let build = tokio::task::spawn_blocking(move || {
             loader().map(|core| {
                 let summary = core.faq().summary_line();
-                (core, summary)
+                let diff = crate::publish::diff::diff(serving.faq(), core.faq());
+                (core, summary, diff)
             })
         });
         let budget = self.settings.reload_budget;
@@ -254,29 +355,25 @@ impl Shared {
                 budget.as_secs()
             )]),
         };
-        let result = built.map(|(core, summary)| {
+        built.map(|(core, summary, diff)| {
             self.core.store(Arc::new(core));
-            summary
-        });
-        if result.is_ok() && trigger == Trigger::Command {
-            self.announce_reload().await;
+            (summary, diff)
+        })
+    }
+
+    async fn report_to_mod_log(&self, trigger: Trigger, result: &Reloaded) {
+        // The process that reloaded first has posted it; its followers stay quiet, or the
+        // mod log would hear the same reload once per process.
+        if trigger == Trigger::Shared {
+            return;
         }
-        match &result {
-            Ok(summary) => tracing::info!(?trigger, "FAQ reloaded: {summary}"),
-            // The full list goes to the log for moderators; it holds file paths and
-            // messages about the FAQ, never anything a user wrote.
-            Err(errors) => tracing::warn!(
-                ?trigger,
-                "FAQ reload failed, still serving the previous FAQ ({} problems):\n{}",
-                errors.len(),
-                errors.join("\n")
-            ),
+        let Some(http) = self.http.get() else {
+            return;
+        };
+        let (notice, attachment) = publishing::reload_notice(trigger, result);
+        for channel in self.mod_log_channels() {
+            publishing::post_to_mod_log(http, channel, &notice, attachment.as_deref()).await;
         }
-        self.observe(Observed::Reload {
-            trigger,
-            result: result.clone(),
-        });
-        result
     }
 }
 

@@ -41,6 +41,9 @@ pub async fn record(
         at: unix_now(),
     };
     let outcome = store.call(|s| s.vote(&vote)).await;
+    if matches!(outcome, Some(VoteOutcome::Counted | VoteOutcome::Changed)) {
+        crate::ops::metrics::feedback(helpful);
+    }
     let counted_against = matches!(outcome, Some(VoteOutcome::Counted | VoteOutcome::Changed));
     if counted_against
         && !helpful

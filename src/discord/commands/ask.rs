@@ -26,6 +26,7 @@ pub async fn ask(
             return Ok(());
         }
     };
+    crate::ops::metrics::replied(crate::ops::metrics::Via::Command, &reply);
     if reply.answer.is_none()
         && reply.red_flags.is_empty()
         && let Some(asked) = asked.clone()

@@ -76,7 +76,13 @@ pub async fn engine<T: Send + 'static>(
     job: impl FnOnce(&dyn Core) -> T + Send + 'static,
 ) -> Result<Result<T, Overrun>, Error> {
     let shared = ctx.data();
-    let work = shared.run(job);
+    let command = ctx.command().name.clone();
+    let work = shared.run(move |core| {
+        let started = std::time::Instant::now();
+        let out = job(core);
+        crate::ops::metrics::engine_time(&command, started.elapsed());
+        out
+    });
     tokio::pin!(work);
     match tokio::time::timeout(shared.settings.defer_after, &mut work).await {
         Ok(done) => Ok(done),
