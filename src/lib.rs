@@ -12,4 +12,5 @@ pub mod respond;
 pub mod search;
 pub mod semantic;
 pub mod text;
+pub mod topics;
 pub mod triage;

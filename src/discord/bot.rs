@@ -90,7 +90,8 @@ pub async fn run(
     let settings = launch.settings;
     let intents = settings.intents();
     let shared = Arc::new(Shared::new(settings, core, loader, launch.observer));
-    let commands = commands::all(shared.settings.moderator_permission);
+    let mut commands = commands::all(shared.settings.moderator_permission);
+    commands::pace_public_answers(&mut commands, &shared.settings);
     let data = shared.clone();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -103,6 +104,9 @@ pub async fn run(
                 mention_as_prefix: false,
                 ..Default::default()
             },
+            // Public answers are paced by the commands themselves (`take_public_slot`): poise
+            // would otherwise apply the cooldowns to private answers too.
+            manual_cooldowns: true,
             // No owner-only commands: skip the owners lookup.
             initialize_owners: false,
             event_handler: |framework, event| {
@@ -214,6 +218,15 @@ async fn on_error(error: poise::FrameworkError<'_, Arc<Shared>, commands::Error>
                 false,
             );
             let _ = ctx.send(commands::to_reply(&note, true)).await;
+        }
+        poise::FrameworkError::CooldownHit {
+            remaining_cooldown,
+            ctx,
+            ..
+        } => {
+            if let Err(e) = commands::too_fast(ctx, remaining_cooldown).await {
+                tracing::warn!("could not send the cooldown notice: {e}");
+            }
         }
         poise::FrameworkError::EventHandler { error, event, .. } => {
             tracing::error!(

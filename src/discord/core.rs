@@ -19,6 +19,15 @@ pub trait Core: Send + Sync + 'static {
     fn explain(&self, message: &str) -> String;
     /// The reply for a known entry (autocomplete picks, "did you mean" buttons).
     fn entry_reply(&self, id: &str) -> Option<Reply>;
+    /// Entries for a partly typed topic, best first: (id, title), at most `limit`. A core
+    /// without an engine ranks by the typed words alone.
+    fn topics(&self, partial: &str, limit: usize) -> Vec<(String, String)> {
+        crate::topics::Typed::new(self.faq(), partial).rank(
+            &crate::search::Retrieval::default(),
+            None,
+            limit,
+        )
+    }
 }
 
 /// Builds a fresh core from the FAQ folder; `Err` lists every problem, one per line, for
@@ -57,6 +66,10 @@ impl Core for Gutcheck {
 
     fn explain(&self, message: &str) -> String {
         Gutcheck::explain(self, message).to_string()
+    }
+
+    fn topics(&self, partial: &str, limit: usize) -> Vec<(String, String)> {
+        Gutcheck::topics(self, partial, limit)
     }
 
     fn entry_reply(&self, id: &str) -> Option<Reply> {

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod cooldown;
 pub mod core;
+pub mod dismiss;
 mod events;
 pub mod logging;
 mod relay;

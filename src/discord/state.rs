@@ -10,7 +10,7 @@ use arc_swap::ArcSwap;
 use tokio::sync::mpsc;
 
 use super::config::Settings;
-use super::cooldown::{Held, Passive};
+use super::cooldown::{Held, Passive, Window};
 use super::core::{Core, Loader};
 use super::render::Style;
 use crate::faq::Tier;
@@ -55,6 +55,8 @@ pub enum Skip {
     Cooldown(Held),
     /// A red flag matched but the same warning went to this user recently.
     WarningCooldown,
+    /// A mention (with no red flag) from someone the bot answered in public just now.
+    MentionCooldown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +89,8 @@ pub struct Shared {
     pub settings: Settings,
     pub style: Style,
     pub passive: Mutex<Passive>,
+    /// Public answers to mentions, per member.
+    pub mentions: Mutex<Window<u64>>,
     /// Triage's policy: (user, rule, tier), never holding back an escalation.
     pub warnings: Mutex<Cooldown>,
     /// The origin of the seconds the warning cooldown counts in.
@@ -117,6 +121,7 @@ impl Shared {
                 settings.channel_entry_cooldown,
                 settings.user_cooldown,
             )),
+            mentions: Mutex::new(Window::new(settings.mention_user_cooldown)),
             warnings: Mutex::new(Cooldown::new(
                 settings.warning_cooldown.as_secs(),
                 WARNING_RECORDS,
