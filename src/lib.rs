@@ -16,4 +16,5 @@ pub mod search;
 pub mod semantic;
 pub mod store;
 pub mod text;
+pub mod topics;
 pub mod triage;

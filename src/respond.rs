@@ -233,6 +233,26 @@ impl Gutcheck {
         }
     }
 
+    /// FAQ entries for a partly typed topic, best first: (id, title), at most `limit`.
+    /// Autocomplete calls this on every keystroke, so the words go first (prefixes, then the
+    /// lexical engine with synonyms and typo repair) and the model runs only when the text has
+    /// enough words to mean something or the words found nothing. Empty input lists every
+    /// entry by title.
+    pub fn topics(&self, partial: &str, limit: usize) -> Vec<(String, String)> {
+        let typed = crate::topics::Typed::new(&self.faq, partial);
+        if typed.is_empty() {
+            return typed.rank(&Retrieval::default(), None, limit);
+        }
+        let cleaned = clean(partial);
+        let lexical = self.engine.retrieve(&cleaned.text);
+        let semantic = self
+            .semantic
+            .as_ref()
+            .filter(|_| typed.wants_meaning(&lexical))
+            .map(|s| s.index.rank(&self.faq, &s.model.embed(&cleaned.text)));
+        typed.rank(&lexical, semantic.as_ref(), limit)
+    }
+
     /// Lexical retrieval without the decision: `check`'s self-consistency uses it.
     pub fn retrieve(&self, message: &str) -> Retrieval {
         self.engine.retrieve(&clean(message).text)

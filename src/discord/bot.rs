@@ -100,7 +100,8 @@ pub async fn run(
     // Server settings, the reload generation and expired questions, before any message.
     sync_store(&shared).await;
     let intents = shared.settings.intents() | shared.curator.intents();
-    let commands = commands::all(shared.settings.moderator_permission);
+    let mut commands = commands::all(shared.settings.moderator_permission);
+    commands::pace_public_answers(&mut commands, &shared.settings);
     let data = shared.clone();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -113,6 +114,9 @@ pub async fn run(
                 mention_as_prefix: false,
                 ..Default::default()
             },
+            // Public answers are paced by the commands themselves (`take_public_slot`): poise
+            // would otherwise apply the cooldowns to private answers too.
+            manual_cooldowns: true,
             // No owner-only commands: skip the owners lookup.
             initialize_owners: false,
             event_handler: |framework, event| {
@@ -243,6 +247,15 @@ async fn on_error(error: poise::FrameworkError<'_, Arc<Shared>, commands::Error>
                 false,
             );
             let _ = ctx.send(commands::to_reply(&note, true)).await;
+        }
+        poise::FrameworkError::CooldownHit {
+            remaining_cooldown,
+            ctx,
+            ..
+        } => {
+            if let Err(e) = commands::too_fast(ctx, remaining_cooldown).await {
+                tracing::warn!("could not send the cooldown notice: {e}");
+            }
         }
         poise::FrameworkError::EventHandler { error, event, .. } => {
             tracing::error!(

@@ -29,6 +29,15 @@ pub struct Settings {
     pub user_cooldown: Duration,
     /// Red-flag warnings: the same (user, rule, tier) at most once within this window.
     pub warning_cooldown: Duration,
+    /// Forum channels whose new threads get an answer to their first post (passive bar).
+    pub forum_channels: HashSet<ChannelId>,
+    /// Public `/ask` and public `/faq`: at most one per user within this window (zero: off).
+    pub public_user_cooldown: Duration,
+    /// Public `/ask` and public `/faq`: at most one per channel within this window.
+    pub public_channel_cooldown: Duration,
+    /// Answers to mentions in a server: at most one per user within this window. Red-flag
+    /// warnings are never held back by it.
+    pub mention_user_cooldown: Duration,
     /// How often the FAQ folder is checked for changes; `None` turns the watcher off.
     pub reload_poll: Option<Duration>,
     /// `/ask` answers only the asker unless they choose `private: false` (or this is false).
@@ -176,6 +185,10 @@ impl Default for Settings {
             channel_entry_cooldown: Duration::from_secs(30 * 60),
             user_cooldown: Duration::from_secs(5 * 60),
             warning_cooldown: Duration::from_secs(6 * 60 * 60),
+            forum_channels: HashSet::new(),
+            public_user_cooldown: Duration::from_secs(60),
+            public_channel_cooldown: Duration::from_secs(15),
+            mention_user_cooldown: Duration::from_secs(30),
             reload_poll: Some(Duration::from_secs(5)),
             ask_private: true,
             reply_budget: Duration::from_secs(10),
@@ -204,6 +217,10 @@ struct File {
     passive: WatchFile,
     #[serde(default)]
     scan: ScanFile,
+    #[serde(default)]
+    forum_channels: Vec<u64>,
+    #[serde(default)]
+    cooldowns: CooldownsFile,
     reload_poll_secs: Option<u64>,
     ask_private: Option<bool>,
     reply_budget_secs: Option<u64>,
@@ -239,6 +256,14 @@ struct WatchFile {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct CooldownsFile {
+    public_user_secs: Option<u64>,
+    public_channel_secs: Option<u64>,
+    mention_user_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ScanFile {
     #[serde(default)]
     guilds: Vec<u64>,
@@ -248,7 +273,7 @@ struct ScanFile {
 }
 
 /// The environment variables that override the file, in the order they are applied.
-pub const ENV_VARS: [&str; 22] = [
+pub const ENV_VARS: [&str; 26] = [
     "GUTCHECK_DEV_GUILD",
     "GUTCHECK_MODERATOR_PERMISSION",
     "GUTCHECK_DISCLAIMER",
@@ -260,6 +285,10 @@ pub const ENV_VARS: [&str; 22] = [
     "GUTCHECK_CHANNEL_ENTRY_COOLDOWN_SECS",
     "GUTCHECK_USER_COOLDOWN_SECS",
     "GUTCHECK_WARNING_COOLDOWN_SECS",
+    "GUTCHECK_FORUM_CHANNELS",
+    "GUTCHECK_PUBLIC_USER_COOLDOWN_SECS",
+    "GUTCHECK_PUBLIC_CHANNEL_COOLDOWN_SECS",
+    "GUTCHECK_MENTION_COOLDOWN_SECS",
     "GUTCHECK_RELOAD_POLL_SECS",
     "GUTCHECK_ASK_PRIVATE",
     "GUTCHECK_REPLY_BUDGET_SECS",
@@ -329,6 +358,21 @@ impl Settings {
         }
         if let Some(secs) = file.scan.warning_cooldown_secs {
             s.warning_cooldown = Duration::from_secs(secs);
+        }
+        s.forum_channels = file
+            .forum_channels
+            .into_iter()
+            .map(ChannelId::new)
+            .collect();
+        let cooldowns = &file.cooldowns;
+        if let Some(secs) = cooldowns.public_user_secs {
+            s.public_user_cooldown = Duration::from_secs(secs);
+        }
+        if let Some(secs) = cooldowns.public_channel_secs {
+            s.public_channel_cooldown = Duration::from_secs(secs);
+        }
+        if let Some(secs) = cooldowns.mention_user_secs {
+            s.mention_user_cooldown = Duration::from_secs(secs);
         }
         if let Some(secs) = file.reload_poll_secs {
             s.reload_poll = (secs > 0).then(|| Duration::from_secs(secs));
@@ -423,6 +467,9 @@ impl Settings {
         if let Some(v) = ids("GUTCHECK_SCAN_CHANNELS")? {
             self.scan.channels = v.into_iter().map(ChannelId::new).collect();
         }
+        if let Some(v) = ids("GUTCHECK_FORUM_CHANNELS")? {
+            self.forum_channels = v.into_iter().map(ChannelId::new).collect();
+        }
         let secs = |k: &str| -> Result<Option<u64>, String> {
             get(k)
                 .map(|v| {
@@ -440,6 +487,15 @@ impl Settings {
         }
         if let Some(n) = secs("GUTCHECK_WARNING_COOLDOWN_SECS")? {
             self.warning_cooldown = Duration::from_secs(n);
+        }
+        if let Some(n) = secs("GUTCHECK_PUBLIC_USER_COOLDOWN_SECS")? {
+            self.public_user_cooldown = Duration::from_secs(n);
+        }
+        if let Some(n) = secs("GUTCHECK_PUBLIC_CHANNEL_COOLDOWN_SECS")? {
+            self.public_channel_cooldown = Duration::from_secs(n);
+        }
+        if let Some(n) = secs("GUTCHECK_MENTION_COOLDOWN_SECS")? {
+            self.mention_user_cooldown = Duration::from_secs(n);
         }
         if let Some(n) = secs("GUTCHECK_RELOAD_POLL_SECS")? {
             self.reload_poll = (n > 0).then(|| Duration::from_secs(n));
@@ -495,7 +551,17 @@ impl Settings {
     }
 
     pub fn reads_all_messages(&self) -> bool {
-        !self.passive.is_empty() || !self.scan.is_empty()
+        !self.passive.is_empty() || !self.scan.is_empty() || !self.forum_channels.is_empty()
+    }
+
+    /// Poise's cooldown settings for public `/ask` and public `/faq`.
+    pub fn public_cooldown(&self) -> poise::CooldownConfig {
+        let on = |d: Duration| (!d.is_zero()).then_some(d);
+        poise::CooldownConfig {
+            user: on(self.public_user_cooldown),
+            channel: on(self.public_channel_cooldown),
+            ..Default::default()
+        }
     }
 }
 
@@ -582,6 +648,30 @@ mod tests {
                 .covers(None, ChannelId::new(77), Some(ChannelId::new(12)))
         );
         assert!(s.intents().contains(GatewayIntents::MESSAGE_CONTENT));
+    }
+
+    #[test]
+    fn forums_and_cooldowns_from_file_and_env() {
+        let text = r#"
+            forum_channels = [44]
+            [cooldowns]
+            public_user_secs = 0
+            public_channel_secs = 7
+        "#;
+        let env = |k: &str| (k == "GUTCHECK_MENTION_COOLDOWN_SECS").then(|| "9".to_string());
+        let s = Settings::from_parts(Some(text), "t.toml", env).unwrap();
+        assert_eq!(s.forum_channels, HashSet::from([ChannelId::new(44)]));
+        assert_eq!(s.mention_user_cooldown, Duration::from_secs(9));
+        let poise = s.public_cooldown();
+        assert_eq!(poise.user, None, "zero turns a cooldown off");
+        assert_eq!(poise.channel, Some(Duration::from_secs(7)));
+        assert!(
+            s.intents().contains(GatewayIntents::MESSAGE_CONTENT),
+            "a forum's first posts need message content"
+        );
+        let e =
+            Settings::from_parts(Some("[cooldowns]\npublic_user = 3"), "b", no_env).unwrap_err();
+        assert!(e.contains("public_user"), "{e}");
     }
 
     #[test]

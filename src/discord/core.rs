@@ -30,6 +30,15 @@ pub trait Core: Send + Sync + 'static {
     fn embed(&self, _texts: &[String]) -> Option<Vec<Embedding>> {
         None
     }
+    /// Entries for a partly typed topic, best first: (id, title), at most `limit`. A core
+    /// without an engine ranks by the typed words alone.
+    fn topics(&self, partial: &str, limit: usize) -> Vec<(String, String)> {
+        crate::topics::Typed::new(self.faq(), partial).rank(
+            &crate::search::Retrieval::default(),
+            None,
+            limit,
+        )
+    }
 }
 
 /// How many close entries an unanswered question keeps.
@@ -73,6 +82,10 @@ impl Core for Gutcheck {
 
     fn explain(&self, message: &str) -> String {
         Gutcheck::explain(self, message).to_string()
+    }
+
+    fn topics(&self, partial: &str, limit: usize) -> Vec<(String, String)> {
+        Gutcheck::topics(self, partial, limit)
     }
 
     fn entry_reply(&self, id: &str) -> Option<Reply> {

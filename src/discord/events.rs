@@ -12,8 +12,9 @@ use serenity::all::{
 
 use super::commands::{Error, no_pings};
 use super::curator::{Asked, Effective};
+use super::dismiss;
 use super::logging::MESSAGE_TEXT_TARGET;
-use super::render::{self, Audience, DISMISS_BUTTON, ENTRY_BUTTON};
+use super::render::{self, Audience, ENTRY_BUTTON};
 use super::state::{Observed, Outcome, Shared, Skip};
 use super::{gaps, votes};
 use crate::ops::metrics::{self, Via};
@@ -98,12 +99,21 @@ async fn on_message(
 }
 
 /// Why the bot reads a message: addressed to it, or in a passive or scanned channel (a
-/// thread or forum post counts as its parent channel).
+/// thread or forum post counts as its parent channel), or the first post of a new thread in
+/// a configured forum.
 #[derive(Debug, Clone, Copy)]
 struct Mode {
     direct: bool,
     passive: bool,
     scanned: bool,
+    forum_first_post: bool,
+}
+
+impl Mode {
+    /// Answers nobody asked for, at the passive bar.
+    fn answers_unasked(&self) -> bool {
+        self.passive || self.forum_first_post
+    }
 }
 
 async fn mode(
@@ -121,20 +131,28 @@ async fn mode(
     let (guild, channel) = (msg.guild_id, msg.channel_id);
     let mut passive = settings.passive.covers(guild, channel, None);
     let mut scanned = settings.scan.covers(guild, channel, None);
+    // A forum thread's first post (the thread's starter message) has the thread's id.
+    let may_open_a_thread =
+        !shared.settings.forum_channels.is_empty() && msg.id.get() == channel.get();
+    let mut forum_first_post = false;
     let parent_could_matter = (!passive && !settings.passive.channels.is_empty())
-        || (!scanned && !settings.scan.channels.is_empty());
+        || (!scanned && !settings.scan.channels.is_empty())
+        || may_open_a_thread;
     if !direct && guild.is_some() && parent_could_matter {
         let parent = parent_of(ctx, shared, channel).await;
         passive = settings.passive.covers(guild, channel, parent);
         scanned = settings.scan.covers(guild, channel, parent);
+        forum_first_post = may_open_a_thread
+            && parent.is_some_and(|p| shared.settings.forum_channels.contains(&p));
     }
-    if !direct && !passive && !scanned {
+    if !direct && !passive && !scanned && !forum_first_post {
         return Err(Skip::NotWatched);
     }
     Ok(Mode {
         direct,
         passive,
         scanned,
+        forum_first_post,
     })
 }
 
@@ -181,7 +199,7 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
     }
     let rules = shared.effective(msg.guild_id.map(|g| g.get()));
     let text = msg.content.clone();
-    let passive_only = !mode.direct && mode.passive;
+    let passive_only = !mode.direct && mode.answers_unasked();
     let reply = shared
         .run(move |core| {
             let started = Instant::now();
@@ -207,11 +225,6 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
     let asked = gaps::question(&rules, msg.guild_id, msg.channel_id, &msg.content);
     let mut plan = if mode.direct {
         // A direct message is a private conversation; anywhere else the channel reads along.
-        let audience = if msg.guild_id.is_none() {
-            Audience::Private
-        } else {
-            Audience::Public
-        };
         if reply.answer.is_none()
             && reply.red_flags.is_empty()
             && let Some(asked) = asked.clone()
@@ -219,7 +232,10 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
             gaps::keep_abstained(shared, asked, rules.gap_retention_days);
         }
         metrics::replied(Via::Mention, &reply);
-        direct_plan(&rules, &reply, audience)
+        match msg.guild_id {
+            None => direct_plan(&rules, &reply, Audience::Private),
+            Some(_) => mention_plan(shared, &rules, msg, reply, now),
+        }
     } else {
         let plan = watched_plan(shared, &rules, msg, mode, reply, now);
         if let Outcome::Replied {
@@ -238,6 +254,36 @@ async fn plan(ctx: &SerenityContext, shared: &Arc<Shared>, msg: &Message, bot_id
         }
     ) {
         plan.remember = asked;
+    }
+    plan
+}
+
+/// A mention in a server: answered in public with Dismiss, at most once per member within
+/// the mention cooldown. A warning is never held back: inside the cooldown it goes alone.
+fn mention_plan(
+    shared: &Shared,
+    rules: &Effective,
+    msg: &Message,
+    mut reply: Reply,
+    now: Instant,
+) -> Plan {
+    let asker = msg.author.id.get();
+    let ready = shared.mentions.lock().unwrap().ready(&asker, now);
+    if !ready {
+        if reply.warning_tier().is_none() {
+            return Plan::ignore(Skip::MentionCooldown);
+        }
+        reply.answer = None;
+        reply.suggestions.clear();
+    }
+    let mut plan = direct_plan(rules, &reply, Audience::Public);
+    let warned = reply.warning_tier().is_some();
+    if let Some(message) = &mut plan.message {
+        let more_than_a_warning = !warned || message.embeds.len() > 1;
+        if ready && more_than_a_warning {
+            shared.mentions.lock().unwrap().fire(asker, now);
+        }
+        dismiss::offer(message, asker, warned);
     }
     plan
 }
@@ -271,7 +317,7 @@ fn watched_plan(
     now: Instant,
 ) -> Plan {
     reply.suggestions.clear();
-    let would_answer = mode.passive && reply.answer.is_some();
+    let would_answer = mode.answers_unasked() && reply.answer.is_some();
     // Decided before any warning is held back by its cooldown: an emergency never gets an
     // answer attached, warned just now or not.
     let answer_allowed = would_answer && reply.shows_answer();
@@ -316,9 +362,8 @@ fn watched_plan(
         return Plan::ignore(skipped);
     };
     if answered {
-        message
-            .buttons
-            .push(render::dismiss_button(msg.author.id.get()));
+        let warned = reply.warning_tier().is_some();
+        dismiss::offer(&mut message, msg.author.id.get(), warned);
     }
     Plan {
         message: Some(message),
@@ -344,26 +389,8 @@ async fn on_click(
     shared: &Arc<Shared>,
 ) -> Result<(), Error> {
     let id = click.data.custom_id.as_str();
-    if let Some(asker) = id.strip_prefix(DISMISS_BUTTON) {
-        let asker: u64 = asker.parse().unwrap_or(0);
-        let moderator = click
-            .member
-            .as_ref()
-            .and_then(|m| m.permissions)
-            .is_some_and(|p| p.contains(shared.settings.moderator_permission) || p.administrator());
-        if click.user.id.get() == asker || moderator {
-            click
-                .create_response(&ctx.http, CreateInteractionResponse::Acknowledge)
-                .await?;
-            click.message.delete(&ctx.http).await?;
-        } else {
-            ephemeral(
-                ctx,
-                click,
-                "Only the person who asked or a moderator can dismiss this.",
-            )
-            .await?;
-        }
+    if let Some(target) = dismiss::parse(id) {
+        dismiss::on_click(ctx, click, shared, target).await?;
     } else if let Some((helpful, entry)) = render::parse_vote(id) {
         let said = votes::record(click, shared, helpful, entry.to_string()).await;
         ephemeral(ctx, click, said).await?;
@@ -437,7 +464,8 @@ async fn show_entry(
     Ok(())
 }
 
-async fn ephemeral(
+/// A private answer to a button click.
+pub(super) async fn ephemeral(
     ctx: &SerenityContext,
     click: &ComponentInteraction,
     text: &str,

@@ -7,6 +7,7 @@ pub mod config;
 pub mod cooldown;
 pub mod core;
 pub mod curator;
+pub mod dismiss;
 mod events;
 mod gaps;
 mod health;

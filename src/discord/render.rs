@@ -380,6 +380,32 @@ pub fn red_flags(rules: &[RedFlagRule], style: &Style, footer: &str) -> Message 
     message
 }
 
+/// A reply about a message someone else may have written ("Ask gutcheck" on a message),
+/// for the one who clicked, privately. A warning speaks about the selected message, not to
+/// the reader: the symptom may not be theirs.
+pub fn about_selected_message(reply: &Reply, style: &Style) -> Option<Message> {
+    let mut reply = reply.clone();
+    // "You described this for someone else" would address the writer, not the reader.
+    for hit in &mut reply.red_flags {
+        hit.about_someone_else = false;
+    }
+    let mut message = self::reply(&reply, style, Audience::Private)?;
+    if let Some(tier) = reply.warning_tier() {
+        let warning = &mut message.embeds[0];
+        warning.title = match tier {
+            Tier::Emergency => "⚠️ The selected message describes a symptom that needs emergency care now",
+            Tier::Urgent => "⚠️ The selected message describes a symptom that should be seen by a clinician today",
+            Tier::Soon => "⚠️ The selected message describes a symptom worth an appointment with a clinician",
+        }
+        .to_string();
+        let lead = "This advice is for whoever has the symptom. If that is the writer, you could \
+                    encourage them to get seen.";
+        warning.description = format!("{lead}\n\n{}", warning.description);
+        fit_message(&mut message);
+    }
+    Some(message)
+}
+
 /// What the asker sees when the engine did not answer within the reply budget.
 pub fn too_slow() -> Message {
     notice(
@@ -693,6 +719,27 @@ mod tests {
         r.red_flags = vec![other, hit(Tier::Soon)];
         let m = reply(&r, &Style::default(), Audience::Private).unwrap();
         assert!(!m.embeds[0].description.contains(SOMEONE_ELSE_NOTE));
+    }
+
+    #[test]
+    fn a_selected_message_warning_speaks_about_the_message() {
+        let mut r = base(Some(answer(1, 10)));
+        let mut other = hit(Tier::Urgent);
+        other.about_someone_else = true;
+        r.red_flags = vec![other];
+        let m = about_selected_message(&r, &Style::default()).unwrap();
+        assert!(
+            m.embeds[0].title.contains("selected message"),
+            "{:?}",
+            m.embeds[0]
+        );
+        assert!(
+            m.embeds[0]
+                .description
+                .starts_with("This advice is for whoever")
+        );
+        assert!(!m.embeds[0].description.contains(SOMEONE_ELSE_NOTE));
+        assert_eq!(m.embeds[1].title, r.answer.unwrap().title);
     }
 
     #[test]

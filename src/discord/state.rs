@@ -12,7 +12,7 @@ use serenity::all::{ChannelId, Http};
 use tokio::sync::mpsc;
 
 use super::config::Settings;
-use super::cooldown::{Held, Passive};
+use super::cooldown::{Held, Passive, Window};
 use super::core::{Core, Loader};
 use super::curator::{Curator, Effective, effective};
 use super::publishing::{self, Reloaded};
@@ -65,6 +65,8 @@ pub enum Skip {
     Cooldown(Held),
     /// A red flag matched but the same warning went to this user recently.
     WarningCooldown,
+    /// A mention (with no red flag) from someone the bot answered in public just now.
+    MentionCooldown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +97,7 @@ impl Outcome {
             Outcome::Ignored(Skip::NothingToSay) => "nothing_to_say",
             Outcome::Ignored(Skip::Cooldown(_)) => "cooldown",
             Outcome::Ignored(Skip::WarningCooldown) => "warning_cooldown",
+            Outcome::Ignored(Skip::MentionCooldown) => "mention_cooldown",
             Outcome::OverBudget { .. } => "over_budget",
         }
     }
@@ -128,6 +131,8 @@ pub struct Shared {
     passive: Mutex<std::collections::HashMap<u64, Passive>>,
     /// Triage's policy per server: (user, rule, tier), never holding back an escalation.
     warnings: Mutex<std::collections::HashMap<u64, Cooldown>>,
+    /// Public answers to mentions, per member.
+    pub mentions: Mutex<Window<u64>>,
     /// Votes, unanswered questions, server settings and the shared reload generation.
     pub curator: Arc<Curator>,
     /// The origin of the seconds the warning cooldown counts in.
@@ -161,6 +166,7 @@ impl Shared {
             },
             passive: Mutex::new(std::collections::HashMap::new()),
             warnings: Mutex::new(std::collections::HashMap::new()),
+            mentions: Mutex::new(Window::new(settings.mention_user_cooldown)),
             curator: Arc::new(curator),
             started: Instant::now(),
             settings,

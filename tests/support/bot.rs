@@ -90,6 +90,11 @@ pub fn settings() -> Settings {
     Settings {
         dev_guild: Some(GuildId::new(GUILD_ID)),
         reload_poll: None,
+        // Public-answer pacing is off unless a test turns it on (`tests/discord_reach.rs`):
+        // most tests ask more than once a minute.
+        public_user_cooldown: Duration::ZERO,
+        public_channel_cooldown: Duration::ZERO,
+        mention_user_cooldown: Duration::ZERO,
         ..Settings::default()
     }
 }

@@ -1,8 +1,8 @@
 //! `/ask` and `/why`: a question in, the graded answer (or the ranking behind it) out.
 
-use super::{Context, Error, acknowledged, engine, log_text, to_reply};
-use crate::discord::gaps;
+use super::{Context, Error, acknowledged, engine, log_text, take_public_slot, to_reply, too_fast};
 use crate::discord::render::{self, Audience};
+use crate::discord::{dismiss, gaps};
 
 /// Ask a question about leaky gut; get an evidence-graded, cited answer.
 #[poise::command(slash_command)]
@@ -40,7 +40,14 @@ pub async fn ask(
     } else {
         Audience::Public
     };
-    let message =
+    // Checked only now: a warning goes out whatever the pace, and a private answer is
+    // never paced.
+    if audience == Audience::Public
+        && let Err(left) = take_public_slot(ctx)
+    {
+        return too_fast(ctx, left).await;
+    }
+    let mut message =
         render::reply(&reply, &rules.style, audience).unwrap_or_else(|| {
             render::notice(
             "No FAQ entry answers that yet",
@@ -50,6 +57,9 @@ pub async fn ask(
             false,
         )
         });
+    if audience == Audience::Public {
+        dismiss::offer(&mut message, ctx.author().id.get(), false);
+    }
     if warned && !private && acknowledged(ctx) {
         // The public "thinking" placeholder goes; the warning follows privately.
         if let poise::Context::Application(actx) = ctx {

@@ -2,84 +2,10 @@
 
 use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse, User};
 
-use super::{Context, Error, engine, log_text, to_reply};
+use super::{Context, Error, engine, log_text, take_public_slot, to_reply, too_fast};
+use crate::discord::dismiss;
 use crate::discord::render::{self, Audience, limits};
 use crate::faq::{Entry, Faq};
-
-/// Autocomplete ranking over titles and phrasings. Returns (title, id), best first, at most
-/// 25. Empty input lists the hubs: entries other entries point to most often.
-pub fn rank_topics(faq: &Faq, partial: &str) -> Vec<(String, String)> {
-    let query = words(partial);
-    let mut scored: Vec<(f32, &Entry)> = if query.is_empty() {
-        let mut inbound = std::collections::HashMap::<&str, usize>::new();
-        for e in &faq.entries {
-            for r in &e.related {
-                *inbound.entry(r.as_str()).or_default() += 1;
-            }
-        }
-        faq.entries
-            .iter()
-            .map(|e| (inbound.get(e.id.as_str()).copied().unwrap_or(0) as f32, e))
-            .collect()
-    } else {
-        faq.entries
-            .iter()
-            .filter_map(|e| {
-                let best = e
-                    .phrasings()
-                    .enumerate()
-                    .map(|(i, p)| score(&query, &words(p)) + if i == 0 { 0.25 } else { 0.0 })
-                    .fold(0.0_f32, f32::max);
-                (best >= 0.5).then_some((best, e))
-            })
-            .collect()
-    };
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.title.cmp(&b.1.title)));
-    scored
-        .into_iter()
-        .take(limits::CHOICES)
-        .map(|(_, e)| {
-            (
-                render::truncate(&e.title, limits::CHOICE_NAME),
-                e.id.clone(),
-            )
-        })
-        .collect()
-}
-
-fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// 3 for a phrasing that starts with the typed words, 2 when every typed word starts a word
-/// of the phrasing, else the share of typed words found that way. The last typed word is
-/// usually unfinished, hence prefixes.
-fn score(query: &[String], phrasing: &[String]) -> f32 {
-    let starts = phrasing.len() >= query.len()
-        && query.iter().zip(phrasing).enumerate().all(|(i, (q, p))| {
-            if i + 1 == query.len() {
-                p.starts_with(q.as_str())
-            } else {
-                p == q
-            }
-        });
-    if starts {
-        return 3.0;
-    }
-    let found = query
-        .iter()
-        .filter(|q| phrasing.iter().any(|p| p.starts_with(q.as_str())))
-        .count();
-    if found == query.len() {
-        2.0
-    } else {
-        found as f32 / query.len() as f32
-    }
-}
 
 /// Autocomplete cannot be deferred and Discord drops an answer after 3 s: past this, the
 /// list is empty rather than late.
@@ -89,16 +15,26 @@ async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> CreateAutocomple
     let partial = partial.to_string();
     let work = ctx
         .data()
-        .run(move |core| rank_topics(core.faq(), &partial));
+        .run(move |core| core.topics(&partial, limits::CHOICES));
     let ranked = match tokio::time::timeout(AUTOCOMPLETE_BUDGET, work).await {
         Ok(Ok(ranked)) => ranked,
         _ => Vec::new(),
     };
     let choices = ranked
         .into_iter()
-        .map(|(name, id)| AutocompleteChoice::new(name, id))
+        .map(|(id, title)| {
+            AutocompleteChoice::new(render::truncate(&title, limits::CHOICE_NAME), id)
+        })
         .collect();
     CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// An entry id picked from autocomplete, or else the typed text as a title or question.
@@ -150,10 +86,14 @@ pub async fn faq(
     } else {
         Audience::Private
     };
-    let message = reply
-        .as_ref()
-        .and_then(|r| render::reply(r, &shared.style, audience));
-    let Some(message) = message else {
+    let message = reply.as_ref().and_then(|r| {
+        render::reply(
+            r,
+            &shared.effective(ctx.guild_id().map(|g| g.get())).style,
+            audience,
+        )
+    });
+    let Some(mut message) = message else {
         let note = render::notice(
             "No such topic",
             &[format!(
@@ -166,6 +106,12 @@ pub async fn faq(
         ctx.send(to_reply(&note, true)).await?;
         return Ok(());
     };
+    if public {
+        if let Err(left) = take_public_slot(ctx) {
+            return too_fast(ctx, left).await;
+        }
+        dismiss::offer(&mut message, ctx.author().id.get(), false);
+    }
     let mut builder = to_reply(&message, !public);
     if let Some(user) = user {
         builder = builder.content(format!("For <@{}>:", user.id));
@@ -200,18 +146,4 @@ pub async fn sources(
     .unwrap_or_else(|_| render::too_slow());
     ctx.send(to_reply(&message, true)).await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefix_of_the_phrasing_beats_words_anywhere() {
-        let q = words("zonulin te");
-        assert_eq!(score(&q, &words("zonulin test accuracy")), 3.0);
-        assert_eq!(score(&q, &words("is the zonulin test accurate")), 2.0);
-        assert_eq!(score(&q, &words("zonulin and gluten")), 0.5);
-        assert_eq!(score(&q, &words("probiotics")), 0.0);
-    }
 }

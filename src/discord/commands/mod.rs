@@ -2,6 +2,7 @@
 //! text Discord shows (poise turns them into descriptions).
 
 mod ask;
+mod ask_message;
 mod config;
 mod faq;
 mod gaps;
@@ -9,15 +10,15 @@ mod redflags;
 mod reload;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use poise::CreateReply;
 use serenity::all::{CreateAllowedMentions, Permissions};
 
+use super::config::Settings;
 use super::core::Core;
 use super::render;
 use super::state::{Overrun, Shared};
-
-pub use faq::rank_topics;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Context<'a> = poise::Context<'a, Arc<Shared>, Error>;
@@ -38,6 +39,7 @@ pub fn all(moderator_permission: Permissions) -> Vec<Command> {
     vec![
         ask::ask(),
         ask::why(),
+        ask_message::ask_gutcheck(),
         faq::faq(),
         faq::sources(),
         redflags::redflags(),
@@ -45,6 +47,63 @@ pub fn all(moderator_permission: Permissions) -> Vec<Command> {
         gaps,
         config,
     ]
+}
+
+/// Paces public answers with poise's cooldowns: `/ask` and `/faq` get the settings' per-user
+/// and per-channel windows. The commands apply them themselves (`take_public_slot`), and only
+/// when they answer in public: a private answer or a red-flag warning is never held back.
+/// The framework must run with `manual_cooldowns`, or poise would check them on every use.
+pub fn pace_public_answers(commands: &mut [Command], settings: &Settings) {
+    for command in commands {
+        if matches!(&*command.name, "ask" | "faq") {
+            command.manual_cooldowns = Some(true);
+            *command.cooldown_config.write().unwrap() = settings.public_cooldown();
+        }
+    }
+}
+
+/// Takes this command's public-answer slot for the member and channel, or says how long
+/// until it is free again.
+pub fn take_public_slot(ctx: Context<'_>) -> Result<(), Duration> {
+    let command = ctx.command();
+    let config = command.cooldown_config.read().unwrap().clone();
+    let mut tracker = command.cooldowns.lock().unwrap();
+    match tracker.remaining_cooldown(ctx.cooldown_context(), &config) {
+        Some(left) => Err(left),
+        None => {
+            tracker.start_cooldown(ctx.cooldown_context());
+            Ok(())
+        }
+    }
+}
+
+/// The private reply to someone asking for public answers faster than the cooldowns allow
+/// (also poise's `CooldownHit`): when to retry, and that a private answer needs no wait.
+pub async fn too_fast(ctx: Context<'_>, remaining: Duration) -> Result<(), Error> {
+    // Rounded up: "0 seconds" would invite a retry that fails again.
+    let secs = remaining.as_secs() + u64::from(remaining.subsec_nanos() > 0);
+    let wait = if secs >= 90 {
+        format!("about {} minutes", secs.div_ceil(60))
+    } else {
+        format!("{secs} seconds")
+    };
+    let note = render::notice(
+        "Too soon for another public answer",
+        &[format!(
+            "Public answers are paced so the channel stays readable. Try again in {wait}, or \
+             ask privately now: `/ask` with `private: True`, or `/faq` without `public`."
+        )],
+        false,
+    );
+    if acknowledged(ctx) {
+        // A public "thinking" placeholder would stay up: it goes, and the note follows
+        // privately.
+        if let poise::Context::Application(actx) = ctx {
+            actx.interaction.delete_response(ctx.http()).await?;
+        }
+    }
+    ctx.send(to_reply(&note, true)).await?;
+    Ok(())
 }
 
 /// The only mention policy the bot uses: nobody is pinged by text it echoes or writes.

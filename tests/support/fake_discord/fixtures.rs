@@ -212,3 +212,17 @@ pub fn button(id: u64, channel: u64, by: Person, custom_id: &str, message: Value
     value["message"] = message;
     checked::<s::Interaction>(value)
 }
+
+/// A message context-menu command ("Apps > NAME" on a message): Discord sends the selected
+/// message itself in `data.resolved.messages`, content included, whatever the intents.
+pub fn message_command(id: u64, channel: u64, by: Person, name: &str, target: Value) -> Value {
+    let target_id = target["id"]
+        .as_str()
+        .expect("a message with an id")
+        .to_string();
+    let data = json!({
+        "id": "700000000000000002", "name": name, "type": 3, "target_id": target_id,
+        "resolved": {"messages": {target_id.clone(): target}},
+    });
+    checked::<s::Interaction>(interaction_base(2, id, channel, by, data))
+}

@@ -146,6 +146,8 @@ fn registered(state: &State, body: &Value, guild: Option<&str>) -> Value {
                 obj.insert("application_id".into(), json!(APP_ID.to_string()));
                 obj.insert("version".into(), json!(id));
                 obj.entry("type").or_insert(json!(1));
+                // Context-menu commands are sent without one; Discord answers with "".
+                obj.entry("description").or_insert(json!(""));
                 if let Some(g) = guild {
                     obj.insert("guild_id".into(), json!(g));
                 }
