@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # gutcheck as a container: the bot, its FAQ, the embedding model and a built index in one
 # image that runs as a non-root user on a read-only root filesystem. Only /data is written.
 #
