@@ -4,7 +4,9 @@
 #   docker build -t gutcheck .
 #   docker run --rm --read-only gutcheck ask "is leaky gut real?"
 #   docker run -d --read-only --tmpfs /tmp -v gutcheck-data:/data \
-#     --env-file deploy/gutcheck.env gutcheck serve --config /etc/gutcheck/gutcheck.toml
+#     --env-file deploy/gutcheck.env gutcheck serve
+# Settings: GUTCHECK_* variables in the env file, or a TOML file mounted read-only and named
+# with `serve --config` (gutcheck.example.toml is in /etc/gutcheck as a starting point).
 #
 # See README, "Run it in production". compose.yaml runs it with PostgreSQL and two shard ranges.
 

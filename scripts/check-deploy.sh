@@ -43,7 +43,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== 1. the Dockerfile's COPY sources"
-python3 - "$root" <<'PY' || fail "Dockerfile COPY sources (see above)"
+if python3 - "$root" <<'PY'; then
 import fnmatch, os, re, sys
 root = sys.argv[1]
 ignored = [l.strip() for l in open(os.path.join(root, ".dockerignore"))
@@ -74,6 +74,10 @@ for line in open(os.path.join(root, "Dockerfile")):
             print(f"  {source}")
 sys.exit(1 if bad else 0)
 PY
+  pass "every file the Dockerfile copies is in the build context"
+else
+  fail "Dockerfile COPY sources (see above)"
+fi
 
 echo "== 2. the image's build steps, then a read-only run"
 if [[ -z "${SKIP_BUILD:-}" ]]; then
@@ -163,7 +167,7 @@ probe "$closed" 2>/dev/null && fail "healthcheck passed with nothing listening" 
   pass "healthcheck fails with nothing listening"
 
 echo "== 4. compose.yaml"
-python3 - "$root" <<'PY' || fail "compose.yaml (see above)"
+if python3 - "$root" <<'PY'; then
 import os, re, sys
 import yaml
 root = sys.argv[1]
@@ -209,6 +213,10 @@ for b in bad:
 print(f"  {len(services) - 1} gutcheck processes, postgres {pg.get('image')}")
 sys.exit(1 if bad else 0)
 PY
+  pass "compose.yaml parses and has the services README describes"
+else
+  fail "compose.yaml (see above)"
+fi
 
 echo "== 5. the systemd unit"
 if command -v systemd-analyze >/dev/null 2>&1; then
