@@ -375,6 +375,45 @@ async fn answers_and_warnings_outlive_the_database(postgres: bool) {
     db.finish().await;
 }
 
+async fn a_not_helpful_answer_keeps_its_question(postgres: bool) {
+    let db = Db::new(postgres).await;
+    let mut bot = Bot::start(db.settings(), Shards::Auto, 1).await;
+    bot.ready().await;
+    configure(&mut bot, &[("record_gaps", 5, json!(true))]).await;
+    let (question, entry) = passive_question(bot.oracle.as_ref());
+    let said = bot.mention(0, ELSEWHERE, ALICE, &question).await;
+    let sent = bot.reply(&said).await;
+    let (_, down) = vote_ids(&sent);
+    // The click must be on the message the bot posted: that is what it remembered.
+    let posted = bot
+        .fake
+        .last_posted_in(ELSEWHERE)
+        .expect("the answer was posted");
+    let echoed = fixtures::bot_message(posted, ELSEWHERE, &sent);
+    let body = bot
+        .interact(|id| fixtures::button(id, ELSEWHERE, BOB, &down, echoed))
+        .await;
+    assert!(
+        body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("counted"),
+        "{body:#}"
+    );
+    let kept = bot
+        .observe(|o| match o {
+            Observed::GapKept { saved, .. } => Some(*saved),
+            _ => None,
+        })
+        .await;
+    assert!(kept, "the question of an answer voted Not helpful is kept");
+    let report = faq_gaps(&mut bot, MOD, "show").await;
+    assert!(report.contains("1×"), "{report}");
+    assert!(report.contains(&entry), "{report}");
+    bot.stop().await;
+    db.finish().await;
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite {
@@ -393,5 +432,6 @@ on_both!(
     unanswered_questions_only_when_opted_in,
     settings_change_without_restart,
     a_reload_reaches_every_process,
-    answers_and_warnings_outlive_the_database
+    answers_and_warnings_outlive_the_database,
+    a_not_helpful_answer_keeps_its_question
 );

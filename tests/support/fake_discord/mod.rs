@@ -75,6 +75,8 @@ pub(crate) struct State {
     /// Channels `GET /channels/{id}` knows (threads, forum posts, their parents).
     pub channels: Mutex<std::collections::HashMap<u64, Value>>,
     pub resumes: AtomicU64,
+    /// (channel, id) of every message the bot created with `POST /channels/{id}/messages`.
+    pub posted: Mutex<Vec<(u64, u64)>>,
 }
 
 impl State {
@@ -130,6 +132,7 @@ impl FakeDiscord {
             rate_limits: Mutex::new(Vec::new()),
             channels: Mutex::new(std::collections::HashMap::new()),
             resumes: AtomicU64::new(0),
+            posted: Mutex::new(Vec::new()),
         });
         let tasks = vec![
             tokio::spawn(rest::serve(rest, state.clone())),
@@ -255,6 +258,16 @@ impl FakeDiscord {
         let sessions = self.state.sessions.lock().unwrap();
         let session = sessions.iter().rev().find(|s| s.shard[0] == shard).unwrap();
         session.tx.send(WsMessage::Text(text)).unwrap();
+    }
+
+    /// The id the fake gave the last message the bot posted in `channel`.
+    pub fn last_posted_in(&self, channel: u64) -> Option<u64> {
+        let posted = self.state.posted.lock().unwrap();
+        posted
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == channel)
+            .map(|(_, id)| *id)
     }
 
     pub fn request_count(&self) -> usize {

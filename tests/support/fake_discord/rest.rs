@@ -115,7 +115,9 @@ fn route(state: &State, method: &Method, path: &str, body: &Value) -> Response {
         }
         ("POST", ["channels", channel, "messages"]) => {
             let channel: u64 = channel.parse().unwrap_or(0);
-            ok(fixtures::bot_message(state.fresh_id(), channel, body))
+            let id = state.fresh_id();
+            state.posted.lock().unwrap().push((channel, id));
+            ok(fixtures::bot_message(id, channel, body))
         }
         ("PATCH", ["channels", channel, "messages", id]) => ok(fixtures::bot_message(
             id.parse().unwrap_or(0),
