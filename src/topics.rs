@@ -97,7 +97,9 @@ fn id_title(entry: &Entry) -> (String, String) {
     (entry.id.clone(), entry.title.clone())
 }
 
-fn words(text: &str) -> Vec<String> {
+/// Lowercase words of `text`, split on anything not a letter or digit (titles and typed
+/// topics compare on these).
+pub fn words(text: &str) -> Vec<String> {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -277,6 +277,19 @@ async fn settings_change_without_restart(postgres: bool) {
     // The server's list replaced the file's: the file's passive channel is quiet now.
     let (_, outcome) = bot.say(PASSIVE, BOB, &question).await;
     assert!(matches!(outcome, Outcome::Ignored(_)), "{outcome:?}");
+    // The server's emergency contact reaches every warning, the "Ask gutcheck" message
+    // command's included (it used the file's contact before).
+    let alarm = fixtures::message(
+        7_001,
+        ELSEWHERE,
+        BOB,
+        "there's been blood in my poo since monday",
+        &[],
+    );
+    let body = bot
+        .interact(|id| fixtures::message_command(id, ELSEWHERE, ALICE, "Ask gutcheck", alarm))
+        .await;
+    assert!(body.to_string().contains("Call 112 (EU)"), "{body:#}");
     bot.stop().await;
     db.finish().await;
 }

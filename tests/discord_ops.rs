@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use serenity::all::ChannelId;
 use support::bot::*;
 use support::fake_discord::fixtures;
-use support::fake_discord::{BOT_USER_ID, FakeDiscord, GUILD_ID, WAIT};
+use support::serve_logs::{assert_no_secrets, serve_logs};
 
 use gutcheck::discord::{Observed, Outcome, Settings, Shards, Trigger};
 
@@ -401,78 +401,11 @@ async fn metrics_count_what_the_bot_did_and_healthz_answers() {
     bot.stop().await;
 }
 
-const SECRET_WORDS: &str = "platypus-lemonade-4417";
-
 /// The real `gutcheck serve` with `--log-format json`: every log line is a JSON object, and
 /// none holds the words a member wrote.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_logs_are_json_lines_without_message_text() {
-    let fake = FakeDiscord::start(TOKEN, 1).await;
-    let faq = faq_copy();
-    let index = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_gutcheck"))
-        .env_clear()
-        .env("DISCORD_TOKEN", TOKEN)
-        .env("RUST_LOG", "debug")
-        .env("GUTCHECK_DEV_GUILD", GUILD_ID.to_string())
-        .env("GUTCHECK_SCAN_CHANNELS", SCANNED.to_string())
-        .env("GUTCHECK_RELOAD_POLL_SECS", "0")
-        .arg("--faq")
-        .arg(faq.path())
-        .arg("--index")
-        .arg(index.path())
-        // Words only: a debug build would spend longer than a test waits embedding the FAQ.
-        .args(["--lexical-only", "serve", "--api-base", &fake.rest_url])
-        .args(["--log-format", "json", "--metrics-addr", "127.0.0.1:0"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let drain = tokio::spawn(async move {
-        let mut text = String::new();
-        let _ = tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut text).await;
-        text
-    });
-    fake.wait_identified(1).await;
-    fake.wait_request(0, "PUT", |r| r.path.ends_with("/commands"))
-        .await;
-    let words = format!("{SECRET_WORDS} there's been blood in my stool since monday");
-    let from = fake.request_count();
-    fake.dispatch(
-        0,
-        "MESSAGE_CREATE",
-        fixtures::message(
-            11,
-            ELSEWHERE,
-            ALICE,
-            &format!("<@{BOT_USER_ID}> {words}"),
-            &[fixtures::bot_user()],
-        ),
-    );
-    fake.dispatch(
-        0,
-        "MESSAGE_CREATE",
-        fixtures::message(12, SCANNED, BOB, &words, &[]),
-    );
-    for channel in [ELSEWHERE, SCANNED] {
-        let posts = format!("/api/v10/channels/{channel}/messages");
-        fake.wait_request(from, "POST", |r| r.path == posts).await;
-    }
-    let pid = child.id().unwrap().to_string();
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    let status = tokio::time::timeout(WAIT, child.wait())
-        .await
-        .expect("the bot stops on SIGTERM")
-        .unwrap();
-    let logs = drain.await.unwrap();
-    assert!(status.success(), "{logs}");
-
+    let logs = serve_logs("debug", &["--log-format", "json"]).await;
     let lines: Vec<Value> = logs
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -490,7 +423,5 @@ async fn json_logs_are_json_lines_without_message_text() {
     };
     assert!(said("connected as gutcheck"), "{logs}");
     assert!(said("metrics on http://127.0.0.1:"), "{logs}");
-    for secret in [SECRET_WORDS, "blood in my stool", TOKEN] {
-        assert!(!logs.contains(secret), "logged `{secret}`:\n{logs}");
-    }
+    assert_no_secrets(&logs, "debug");
 }

@@ -290,16 +290,8 @@ fn mention_plan(
 
 /// Asked directly: always answer, warning included, and say so when there is nothing.
 fn direct_plan(rules: &Effective, reply: &Reply, audience: Audience) -> Plan {
-    let message = render::reply(reply, &rules.style, audience).unwrap_or_else(|| {
-        render::notice(
-            "No FAQ entry answers that yet",
-            &[
-                "I only answer from a curated FAQ about leaky gut. Try `/faq` to browse the topics."
-                    .to_string(),
-            ],
-            false,
-        )
-    });
+    let message = render::reply(reply, &rules.style, audience)
+        .unwrap_or_else(|| render::nothing_to_answer("that"));
     Plan {
         message: Some(message),
         outcome: replied(reply),

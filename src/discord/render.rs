@@ -406,6 +406,20 @@ pub fn about_selected_message(reply: &Reply, style: &Style) -> Option<Message> {
     Some(message)
 }
 
+/// Nothing in the FAQ answers `what` ("that", "that message"): said, not left silent, when
+/// someone asked.
+pub fn nothing_to_answer(what: &str) -> Message {
+    notice(
+        &format!("No FAQ entry answers {what} yet"),
+        &[
+            "I only answer from a curated FAQ about leaky gut and would rather say nothing \
+           than guess. Browse the topics with `/faq`."
+                .to_string(),
+        ],
+        false,
+    )
+}
+
 /// What the asker sees when the engine did not answer within the reply budget.
 pub fn too_slow() -> Message {
     notice(

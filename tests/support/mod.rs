@@ -5,3 +5,4 @@ pub mod bot;
 pub mod cli;
 pub mod fake_discord;
 pub mod postgres;
+pub mod serve_logs;

@@ -47,16 +47,8 @@ pub async fn ask(
     {
         return too_fast(ctx, left).await;
     }
-    let mut message =
-        render::reply(&reply, &rules.style, audience).unwrap_or_else(|| {
-            render::notice(
-            "No FAQ entry answers that yet",
-            &["I only answer from a curated FAQ about leaky gut and would rather say nothing \
-               than guess. Browse the topics with `/faq`."
-                .to_string()],
-            false,
-        )
-        });
+    let mut message = render::reply(&reply, &rules.style, audience)
+        .unwrap_or_else(|| render::nothing_to_answer("that"));
     if audience == Audience::Public {
         dismiss::offer(&mut message, ctx.author().id.get(), false);
     }

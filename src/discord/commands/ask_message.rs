@@ -29,16 +29,10 @@ pub async fn ask_gutcheck(ctx: Context<'_>, selected: Message) -> Result<(), Err
         ctx.send(to_reply(&render::too_slow(), true)).await?;
         return Ok(());
     };
-    let message =
-        render::about_selected_message(&reply, &ctx.data().style).unwrap_or_else(|| {
-            render::notice(
-            "No FAQ entry answers that message yet",
-            &["I only answer from a curated FAQ about leaky gut and would rather say nothing \
-               than guess. Browse the topics with `/faq`."
-                .to_string()],
-            false,
-        )
-        });
+    // The server's own emergency contact (`/gutcheck-config`), as every other answer uses.
+    let rules = ctx.data().effective(ctx.guild_id().map(|g| g.get()));
+    let message = render::about_selected_message(&reply, &rules.style)
+        .unwrap_or_else(|| render::nothing_to_answer("that message"));
     ctx.send(to_reply(&message, true)).await?;
     Ok(())
 }

@@ -29,19 +29,13 @@ async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> CreateAutocomple
     CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// An entry id picked from autocomplete, or else the typed text as a title or question.
 fn find_entry<'a>(faq: &'a Faq, topic: &str) -> Option<&'a Entry> {
     faq.entry(topic.trim()).or_else(|| {
-        let wanted = words(topic);
-        faq.entries.iter().find(|e| words(&e.title) == wanted)
+        let wanted = crate::topics::words(topic);
+        faq.entries
+            .iter()
+            .find(|e| crate::topics::words(&e.title) == wanted)
     })
 }
 
