@@ -18,6 +18,10 @@ use crate::text::clean::{Cleaned, clean};
 use crate::triage::Triage;
 use crate::triage::meaning::{Meaning, Ordinary};
 
+/// A reply under a quote with at most this many words of its own may be about the quote
+/// ("source?", "is this true though"); a longer one says what it asks.
+const MAX_WORDS_UNDER_QUOTE: usize = 12;
+
 /// Which sentence-embedding model a core uses, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModelChoice {
@@ -208,21 +212,45 @@ impl Gutcheck {
 
     /// clean -> triage -> retrieve (both signals) -> decide -> compose.
     pub fn respond_with(&self, message: &str, thresholds: &Thresholds) -> Reply {
-        let cleaned = clean(message);
+        let cleaned = self.read(message);
         let red_flags = self.triage.scan(&cleaned);
         let decided = self.decide(&cleaned, thresholds);
         self.compose(message, &decided, red_flags)
     }
 
+    /// The message as triage and retrieval read it: cleaned, and glossed into English when it
+    /// is written in a language the FAQ's glossary knows.
+    fn read(&self, message: &str) -> Cleaned {
+        clean(message).glossed(&self.faq.glossary)
+    }
+
     /// Retrieval and the answer-or-abstain decision: what `respond` acts on and `explain`
     /// shows, computed in one place so the two cannot disagree.
     fn decide(&self, cleaned: &Cleaned, thresholds: &Thresholds) -> Decided {
-        let lexical = self.engine.retrieve(&cleaned.text);
+        let own = self.decide_text(&cleaned.text, thresholds);
+        if matches!(own.decision, Decision::Answer(_))
+            || cleaned.quoted.is_empty()
+            || cleaned.text.split_whitespace().count() > MAX_WORDS_UNDER_QUOTE
+        {
+            return own;
+        }
+        // "is this true?" under a quoted claim asks about the claim.
+        let with_quote =
+            self.decide_text(&format!("{}\n{}", cleaned.quoted, cleaned.text), thresholds);
+        if matches!(with_quote.decision, Decision::Answer(_)) {
+            with_quote
+        } else {
+            own
+        }
+    }
+
+    fn decide_text(&self, text: &str, thresholds: &Thresholds) -> Decided {
+        let lexical = self.engine.retrieve(text);
         let semantic = self
             .semantic
             .as_ref()
             .filter(|_| needs_model(&lexical))
-            .map(|s| s.index.rank(&self.faq, &s.model.embed(&cleaned.text)));
+            .map(|s| s.index.rank(&self.faq, &s.model.embed(text)));
         let (decision, rule) =
             crate::hybrid::decide::decide(&lexical, semantic.as_ref(), thresholds);
         Decided {
@@ -285,7 +313,7 @@ impl Gutcheck {
     }
 
     pub fn explain_with(&self, message: &str, thresholds: &Thresholds) -> Explanation {
-        let cleaned = clean(message);
+        let cleaned = self.read(message);
         let Decided {
             lexical: retrieval,
             semantic,
@@ -531,7 +559,19 @@ impl std::fmt::Display for Explanation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut t = String::new();
         let _ = writeln!(t, "message:  {:?}", self.query);
-        let _ = writeln!(t, "cleaned:  {:?}", self.cleaned.text);
+        match &self.cleaned.gloss {
+            Some(g) => {
+                let _ = writeln!(t, "cleaned:  {:?}", g.original);
+                let _ = writeln!(
+                    t,
+                    "glossed:  {:?} (read as {})",
+                    self.cleaned.text, g.language
+                );
+            }
+            None => {
+                let _ = writeln!(t, "cleaned:  {:?}", self.cleaned.text);
+            }
+        }
         let terms: Vec<&str> = self
             .retrieval
             .terms

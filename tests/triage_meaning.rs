@@ -75,3 +75,28 @@ fn ordinary_gut_talk_stays_quiet_with_the_model() {
         );
     }
 }
+
+#[test]
+fn a_place_word_alone_does_not_anchor_a_match() {
+    // "toilet" is where blood is noticed, not blood: the clause about checking the toilet is
+    // close in meaning to "blood in the toilet" but says nothing alarming (it failed before
+    // place words were kept out of the anchors).
+    let core = core(ModelChoice::default());
+    let message =
+        "looked in the toilet bowl like a hypochondriac: no red at all, all normal colour, phew";
+    assert!(alarms(&core, message).is_empty(), "{message:?}");
+}
+
+#[test]
+fn an_example_that_needs_a_negation_only_matches_a_sentence_with_one() {
+    // "can't keep water down" and "kept water down fine" are near twins to the model; only
+    // the first is an alarm (the second raised one before examples carried their polarity).
+    let core = core(ModelChoice::default());
+    let fine = "she was sick once after the fair, kept water down fine after and is playing now";
+    assert!(alarms(&core, fine).is_empty(), "{fine:?}");
+    let alarm = "can't keep even sips of water down since this morning";
+    assert!(
+        alarms(&core, alarm).contains(&"cannot-keep-fluids-down".to_string()),
+        "{alarm:?}"
+    );
+}

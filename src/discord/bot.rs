@@ -12,7 +12,7 @@ use super::config::Settings;
 use super::core::{Core, Loader};
 use super::curator::{Curator, open_store};
 use super::events;
-use super::state::{Observed, Shared, poll_store, sync_store, watch};
+use super::state::{Observed, Shared, WatchStart, poll_store, sync_store, watch};
 
 /// Which shards this process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,10 +166,13 @@ pub async fn run(
         tracing::info!("shutting down: closing every shard");
         manager.shutdown_all().await;
     });
-    let watcher = shared
-        .settings
-        .reload_poll
-        .map(|every| tokio::spawn(watch(shared.clone(), every)));
+    let watcher = match shared.settings.reload_poll {
+        Some(every) => {
+            let start = WatchStart::take(&shared).await;
+            Some(tokio::spawn(watch(shared.clone(), start, every)))
+        }
+        None => None,
+    };
     let store_poller = shared
         .settings
         .store

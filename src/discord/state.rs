@@ -459,14 +459,29 @@ fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     out
 }
 
+/// What the FAQ watcher compares against: the folder and its stamp, taken before the bot
+/// connects, so an edit made once the bot is ready is always seen as a change (a stamp taken
+/// later, by the watcher's first poll, could already include it).
+pub struct WatchStart {
+    dir: PathBuf,
+    last: Vec<(PathBuf, u64, Option<SystemTime>)>,
+}
+
+impl WatchStart {
+    pub async fn take(shared: &Shared) -> WatchStart {
+        let dir = shared.core().faq().dir.clone();
+        let for_stamp = dir.clone();
+        let last = tokio::task::spawn_blocking(move || stamp(&for_stamp))
+            .await
+            .unwrap_or_default();
+        WatchStart { dir, last }
+    }
+}
+
 /// Polls the FAQ folder and reloads when it changes. A failed reload is reported once per
 /// change, not on every poll.
-pub async fn watch(shared: Arc<Shared>, every: Duration) {
-    let Ok(dir) = shared.run(|core| core.faq().dir.clone()).await else {
-        tracing::warn!("the FAQ watcher could not start; /faq-reload still works");
-        return;
-    };
-    let mut last = stamp(&dir);
+pub async fn watch(shared: Arc<Shared>, start: WatchStart, every: Duration) {
+    let WatchStart { dir, mut last } = start;
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -80,6 +80,11 @@ pub struct ContextFile {
     /// is a plot, not a report, unless the writer names themselves before it.
     #[serde(default)]
     pub fiction: Vec<String>,
+    /// People in a story ("the main character", "the protagonist"): named between the writer
+    /// and a symptom, in a sentence with a fiction cue, the symptom is theirs ("I'm watching
+    /// the series and the protagonist vomits blood").
+    #[serde(default)]
+    pub fiction_characters: Vec<String>,
     /// End every scope ("but", "although", "except", "until").
     pub terminators: Vec<String>,
     /// Plain sentences about symptoms that are no alarm ("my poop is a normal colour"). With
@@ -91,7 +96,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 20] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 21] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -112,6 +117,7 @@ impl ContextFile {
             ("family", &self.family),
             ("not_subject", &self.not_subject),
             ("fiction", &self.fiction),
+            ("fiction_characters", &self.fiction_characters),
             ("terminators", &self.terminators),
         ]
     }

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod date;
 pub mod diagnostic;
+pub mod glossary;
 pub mod model;
 pub mod redflags;
 pub mod validate;
@@ -34,6 +35,8 @@ pub struct Faq {
     pub red_flags: Vec<RedFlagRule>,
     pub context: ContextFile,
     pub synonyms: Vec<SynonymGroup>,
+    /// Foreign words glossed into English before a message is read (`faq/glossary/`).
+    pub glossary: crate::text::gloss::Glossary,
     /// Stable over runs and machines: a hash of every FAQ file's path and bytes.
     pub fingerprint: String,
     /// Warnings found while loading (stale reviews); errors prevent a `Faq` from existing.
@@ -118,6 +121,13 @@ impl Faq {
             Some(file.groups)
         });
 
+        let glossary_files = glossary::load(dir, &mut out);
+        for (_, toml) in &glossary_files {
+            let name = toml.path.file_name().unwrap_or_default().to_string_lossy();
+            hasher.add(&format!("{}/{name}", glossary::GLOSSARY_DIR), &toml.text);
+        }
+        let glossary_files: Vec<_> = glossary_files.into_iter().map(|(f, _)| f).collect();
+
         // Cross-file checks need everything parsed.
         let entry_index: HashMap<String, usize> = entries
             .iter()
@@ -173,6 +183,7 @@ impl Faq {
             red_flags: red_flags.unwrap_or_default(),
             context: context.unwrap_or_default(),
             synonyms: synonyms.unwrap_or_default(),
+            glossary: crate::text::gloss::Glossary::new(&glossary_files),
             fingerprint: hasher.finish(),
             warnings: out.clone(),
             entry_index,

@@ -8,7 +8,7 @@
 /// beyond this is cut, so a pasted novel costs no more than a long message.
 pub const MAX_INPUT_CHARS: usize = 4000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cleaned {
     /// One line per sentence-ish unit: original line breaks are kept as `\n`, because a line
     /// break ends the scope of a negation as a full stop does.
@@ -17,11 +17,39 @@ pub struct Cleaned {
     pub truncated: bool,
     /// The writer's own words contain a question mark (quoted text and code excluded).
     pub asks_question: bool,
+    /// Set when `text` is an English gloss of a message in another language.
+    pub gloss: Option<Gloss>,
+    /// The lines the writer quoted (`> ...`), cleaned the same way. Never scanned for alarms
+    /// (they are someone else's words), but "is this true?" under a quoted claim asks about
+    /// the claim, so retrieval may read them with the writer's own words.
+    pub quoted: String,
+}
+
+/// What a glossed message was before (see `text::gloss`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Gloss {
+    /// The language it was read as ("es", "fr", "de", "pt").
+    pub language: String,
+    /// The cleaned text before glossing.
+    pub original: String,
 }
 
 impl Cleaned {
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
+    }
+
+    /// The same message with `text` glossed into English when `glossary` reads it as another
+    /// language; unchanged otherwise.
+    pub fn glossed(mut self, glossary: &super::gloss::Glossary) -> Cleaned {
+        if let Some(g) = glossary.gloss(&self.text) {
+            let original = std::mem::replace(&mut self.text, g.text);
+            self.gloss = Some(Gloss {
+                language: g.language,
+                original,
+            });
+        }
+        self
     }
 }
 
@@ -34,13 +62,18 @@ pub fn clean(raw: &str) -> Cleaned {
     };
     let without_code = strip_code(&capped);
     let mut lines = Vec::new();
+    let mut quoted = Vec::new();
+    let mut rest_quoted = false;
     for line in without_code.lines() {
         let trimmed = line.trim_start();
         // `>>> ` quotes everything after it; `> ` quotes one line.
-        if trimmed.starts_with(">>>") {
-            break;
+        if let Some(q) = trimmed.strip_prefix(">>>") {
+            rest_quoted = true;
+            quoted.push(clean_line(q));
+            continue;
         }
-        if trimmed.starts_with('>') {
+        if rest_quoted || trimmed.starts_with('>') {
+            quoted.push(clean_line(trimmed.trim_start_matches('>')));
             continue;
         }
         let cleaned = clean_line(line);
@@ -54,6 +87,12 @@ pub fn clean(raw: &str) -> Cleaned {
         text,
         truncated,
         asks_question,
+        gloss: None,
+        quoted: quoted
+            .into_iter()
+            .filter(|q| !q.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
     }
 }
 

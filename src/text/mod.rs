@@ -1,3 +1,5 @@
 //! Text handling shared by retrieval and triage.
 
 pub mod clean;
+pub mod gloss;
+pub mod words;

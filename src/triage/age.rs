@@ -34,6 +34,38 @@ fn decade(word: &str) -> Option<u32> {
     })
 }
 
+/// People whose age a writer states before their symptoms ("my dad is 71").
+fn is_relative(word: &str) -> bool {
+    matches!(
+        word,
+        "mum"
+            | "mom"
+            | "mam"
+            | "mother"
+            | "dad"
+            | "father"
+            | "grandma"
+            | "grandpa"
+            | "gran"
+            | "granny"
+            | "nan"
+            | "nana"
+            | "nanna"
+            | "grandad"
+            | "granddad"
+            | "grandmother"
+            | "grandfather"
+            | "husband"
+            | "wife"
+            | "partner"
+            | "aunt"
+            | "auntie"
+            | "uncle"
+            | "she"
+            | "he"
+    )
+}
+
 /// Every age stated in one sentence.
 pub fn ages(ws: &[Word]) -> Vec<u32> {
     let word = |i: usize| ws.get(i).map(|w| w.norm.as_str());
@@ -53,6 +85,10 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
             before,
             Some("im" | "am" | "aged" | "age" | "turned" | "turning" | "over")
         )
+            // "my mum is 63", "grandma is 80": a relative's age, said plainly.
+            || (matches!(before, Some("is" | "was" | "shes" | "hes"))
+                && i >= 2
+                && is_relative(&ws[i - 2].norm))
             // "58 and my stomach ...": an adult age opening the sentence.
             || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
             // "at 67 i've started ...": "at" an age, then the writer.
@@ -95,6 +131,8 @@ mod tests {
         assert_eq!(read("58f, new bloating"), [58]);
         assert_eq!(read("58 and my stomach is swollen"), [58]);
         assert_eq!(read("at 67 i've started getting heartburn"), [67]);
+        assert_eq!(read("my mum is 63 and bloated"), [63]);
+        assert_eq!(read("grandma is 80 and her stomach is upset"), [80]);
     }
 
     #[test]
@@ -103,6 +141,7 @@ mod tests {
         assert!(read("temperature 39, fever of 101 f").is_empty());
         assert!(read("pooping 5 times a day").is_empty());
         assert!(read("diagnosed at 52").is_empty());
+        assert!(read("my ferritin is 60").is_empty());
         assert!(read("38 and diarrhoea").is_empty());
     }
 }

@@ -96,9 +96,14 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
         let found = amount(words, i).or_else(|| {
             let here = w(i)?;
             if here == "since" {
-                // "since last week", "since Tuesday", "since I was a kid".
+                // "since last week", "since Tuesday", "since I was a kid"; and as writers
+                // whose language says "since" for "for" put it, "since a month", "since 3
+                // weeks".
+                if let Some((len, h)) = amount(words, i + 1) {
+                    return Some((1 + len, h));
+                }
                 let (next, skip) = match w(i + 1)? {
-                    "last" | "the" => (w(i + 2)?, 3),
+                    "last" | "the" | "a" | "one" => (w(i + 2)?, 3),
                     other => (other, 2),
                 };
                 if let Some(unit) = unit_hours(next).filter(|_| skip == 3) {
@@ -207,6 +212,8 @@ mod tests {
 
     #[test]
     fn vague_and_since_forms() {
+        assert_eq!(days("pooping more since a month"), [30]);
+        assert_eq!(days("loose since 3 weeks"), [21]);
         assert_eq!(days("for weeks"), [21]);
         assert_eq!(days("months now"), [60]);
         assert_eq!(days("since Tuesday"), [2]);

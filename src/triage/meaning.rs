@@ -172,11 +172,32 @@ const FUNCTION_WORDS: &[&str] = &[
     "cant",
 ];
 
+/// Where a symptom was noticed, not what it was: a window sharing only these with a rule's
+/// examples is not anchored ("checked the toilet" is no sign of "blood in the toilet").
+const SETTING_WORDS: &[&str] = &[
+    "toilet", "loo", "bowl", "paper", "water", "bathroom", "nappy", "nappies", "diaper", "diapers",
+    "tissue", "wipe", "wipes", "sink", "bucket",
+];
+
+/// Words that make a sentence say something is absent or impossible. The model reads "can't
+/// keep water down" and "kept water down fine" as near twins; an example that needs one of
+/// these only matches a window that has one too.
+const NEGATIONS: &[&str] = &[
+    "not", "no", "cant", "cannot", "couldnt", "havent", "hasnt", "hadnt", "dont", "doesnt",
+    "didnt", "wont", "never", "without", "unable", "nothing", "barely", "hardly", "isnt", "arent",
+    "wasnt", "werent", "nor",
+];
+
+fn has_negation(ws: &[Word]) -> bool {
+    ws.iter().any(|w| NEGATIONS.contains(&w.norm.as_str()))
+}
+
 /// The rules' examples as vectors, and the words each rule's examples use.
 pub struct Meaning {
     model: Arc<Embedder>,
-    /// Per example: the rule (its index in the rule list) and its vector.
-    examples: Vec<(usize, Embedding)>,
+    /// Per example: the rule (its index in the rule list), its vector, and whether it says
+    /// something is absent or impossible (`NEGATIONS`).
+    examples: Vec<(usize, Embedding, bool)>,
     /// Per rule: the content words of its examples.
     vocabulary: Vec<HashSet<String>>,
     /// What people ask when nothing is wrong (the FAQ's phrasings): a window closer to one of
@@ -239,7 +260,12 @@ impl Meaning {
         let examples = owners
             .iter()
             .enumerate()
-            .map(|(i, (rule, _))| (*rule, vectors.get(i).clone()))
+            .map(|(i, (rule, text))| {
+                let negative = words::sentences(text)
+                    .iter()
+                    .any(|s| has_negation(&s.words));
+                (*rule, vectors.get(i).clone(), negative)
+            })
             .collect();
         Meaning {
             model,
@@ -312,8 +338,9 @@ impl Meaning {
         sentences: &[Sentence],
         already: &impl Fn(usize, usize) -> bool,
     ) -> Option<Candidate> {
+        let negative = has_negation(&sentences[window.sentence].words[window.words.clone()]);
         let (rule, cosine) = self
-            .closest_per_rule(vector)
+            .closest_per_rule(vector, negative)
             .into_iter()
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
         if cosine < THRESHOLD || already(rule, window.sentence) {
@@ -336,10 +363,11 @@ impl Meaning {
         })
     }
 
-    /// The best cosine for each rule that has examples.
-    fn closest_per_rule(&self, vector: &Embedding) -> Vec<(usize, f32)> {
+    /// The best cosine for each rule that has examples, among the examples a window with (or
+    /// without) a negation can match.
+    fn closest_per_rule(&self, vector: &Embedding, negative: bool) -> Vec<(usize, f32)> {
         let mut best: Vec<Option<f32>> = vec![None; self.vocabulary.len()];
-        for (rule, example) in &self.examples {
+        for (rule, example, _) in self.examples.iter().filter(|e| negative || !e.2) {
             let c = example.cosine(vector);
             if best[*rule].is_none_or(|b| c > b) {
                 best[*rule] = Some(c);
@@ -403,6 +431,7 @@ fn common_words(texts: &[&str]) -> HashSet<String> {
 
 fn is_content(word: &Word) -> bool {
     word.norm.chars().count() >= MIN_CONTENT_CHARS
+        && !SETTING_WORDS.contains(&word.norm.as_str())
         && !word.norm.chars().all(|c| c.is_ascii_digit())
         && !FUNCTION_WORDS.contains(&word.norm.as_str())
 }

@@ -65,7 +65,7 @@ pub mod cooldown;
 pub mod duration;
 pub mod meaning;
 pub mod pattern;
-pub mod words;
+pub use crate::text::words;
 
 use std::cmp::Reverse;
 
@@ -199,6 +199,7 @@ struct Cues {
     family: Vec<Pattern>,
     not_subject: Vec<Pattern>,
     fiction: Vec<Pattern>,
+    fiction_characters: Vec<Pattern>,
     terminators: Vec<Pattern>,
 }
 
@@ -239,6 +240,7 @@ impl Triage {
             family: compile(&c.family, "family cue")?,
             not_subject: compile(&c.not_subject, "not_subject cue")?,
             fiction: compile(&c.fiction, "fiction cue")?,
+            fiction_characters: compile(&c.fiction_characters, "fiction character cue")?,
             terminators: compile(&c.terminators, "terminator")?,
         };
         let rules = rules
@@ -447,7 +449,7 @@ impl Triage {
         if ctx.negated(m) {
             return Err(Reason::Negated);
         }
-        if ctx.fiction && (rule.subject == Subject::Family || !ctx.writer_before(m)) {
+        if ctx.fiction_about(m, rule.subject == Subject::Family) {
             return Err(Reason::Fiction);
         }
         if !ctx.owned_after && ctx.hypothetical(m) {
@@ -636,8 +638,32 @@ struct Context<'a> {
     /// not the writer's "my", "anyone else" is not "anyone").
     subjects: Vec<(usize, usize, Who)>,
     durations: Vec<duration::Duration>,
-    /// A fiction cue is somewhere in the sentence.
-    fiction: bool,
+    /// Fiction cues anywhere in the sentence.
+    fiction: Vec<Match>,
+    /// People in a story named in the sentence (meaningful only with a fiction cue).
+    characters: Vec<Match>,
+}
+
+/// "in 2019", "back in 2016": a year before this one, after "in", dates what the clause tells
+/// as past (a historical cue written in code, since a pattern cannot compare numbers).
+fn past_years(ws: &[words::Word]) -> Vec<Match> {
+    let this_year = i64::from(crate::faq::Date::today().year);
+    ws.windows(2)
+        .enumerate()
+        .filter(|(_, pair)| matches!(pair[0].norm.as_str(), "in" | "en" | "em" | "im"))
+        .filter(|(_, pair)| {
+            pair[1].norm.len() == 4
+                && pair[1]
+                    .norm
+                    .parse::<i64>()
+                    .is_ok_and(|y| (1950..this_year).contains(&y))
+        })
+        .map(|(i, _)| Match {
+            start: i,
+            end: i + 2,
+            literals: vec![i, i + 1],
+        })
+        .collect()
 }
 
 fn find(list: &[Pattern], ws: &[words::Word]) -> Vec<Match> {
@@ -731,7 +757,10 @@ impl<'a> Context<'a> {
             general,
             answered_no: false,
             owned_after: false,
-            historical: find(&cues.historical, ws),
+            historical: find(&cues.historical, ws)
+                .into_iter()
+                .chain(past_years(ws))
+                .collect(),
             current: find(&cues.current, ws)
                 .into_iter()
                 .filter(|c| !resolved.iter().any(|r| overlaps(r, c)))
@@ -739,7 +768,8 @@ impl<'a> Context<'a> {
             resolved,
             subjects,
             durations: duration::durations(ws),
-            fiction: !find(&cues.fiction, ws).is_empty(),
+            fiction: find(&cues.fiction, ws),
+            characters: find(&cues.fiction_characters, ws),
         }
     }
 
@@ -900,6 +930,39 @@ impl<'a> Context<'a> {
     /// blood"), closer than anyone else.
     fn writer_before(&self, m: &Match) -> bool {
         self.subject_before_opt(m) == Some(Who::Writer)
+    }
+
+    /// The sentence tells a story, not a report: a fiction cue with no writer before the
+    /// trigger ("in the episode he vomits blood"); or, after the writer's nearest cue, a
+    /// fiction cue right after it ("my dnd character is vomiting blood") or a character named
+    /// before the trigger ("i'm watching the series and the protagonist vomits blood"). "I
+    /// was watching netflix and threw up blood" stays the writer's. Family history in a story
+    /// is never the writer's family.
+    fn fiction_about(&self, m: &Match, family: bool) -> bool {
+        if self.fiction.is_empty() {
+            return false;
+        }
+        if family || !self.writer_before(m) {
+            return true;
+        }
+        let writer_end = self
+            .subjects
+            .iter()
+            .filter(|&&(s, _, who)| s <= m.start && who == Who::Writer)
+            .map(|&(_, e, _)| e)
+            .max();
+        let character_between = |e: usize| {
+            self.characters
+                .iter()
+                .any(|c| c.start >= e && c.end <= m.start)
+        };
+        writer_end.is_some_and(|e| {
+            character_between(e)
+                || self
+                    .fiction
+                    .iter()
+                    .any(|f| f.start >= e && f.start <= e + 1 && f.end <= m.start)
+        })
     }
 
     /// Writer rules read a sentence with no subject cue as the writer's own: chat drops the

@@ -44,6 +44,7 @@ fn context() -> ContextFile {
         ]),
         not_subject: vec![],
         fiction: strings(&["episode", "storyline"]),
+        fiction_characters: strings(&["character"]),
         terminators: strings(&["but", "although", "except", "until"]),
     }
 }

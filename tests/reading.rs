@@ -1,0 +1,81 @@
+//! How the core reads a message before it answers or warns: a message in Spanish, French,
+//! German or Portuguese is glossed into English with `faq/glossary/` (so the English model,
+//! patterns and context cues all apply), and a short reply under a quote is read with the
+//! quote. The messages are this file's own.
+
+use std::path::Path;
+
+use gutcheck::reply::Reply;
+use gutcheck::respond::{Gutcheck, ModelChoice};
+
+fn core() -> Gutcheck {
+    Gutcheck::load_in_ram(Path::new("faq"), &ModelChoice::default()).expect("the shipped FAQ loads")
+}
+
+fn answer(reply: &Reply) -> Option<&str> {
+    reply.answer.as_ref().map(|a| a.id.as_str())
+}
+
+fn alarms(reply: &Reply) -> Vec<&str> {
+    reply.red_flags.iter().map(|h| h.id.as_str()).collect()
+}
+
+#[test]
+fn a_question_in_another_language_is_answered() {
+    let core = core();
+    for (message, entry) in [
+        (
+            "¿la glutamina sirve para reparar el intestino o es puro marketing?",
+            "glutamine",
+        ),
+        (
+            "est-ce que les antibiotiques abîment la flore intestinale pour longtemps ?",
+            "antibiotics",
+        ),
+        (
+            "Ist Zink gut für die Darmschleimhaut? Wie lange darf man es nehmen?",
+            "zinc",
+        ),
+    ] {
+        let reply = core.respond(message);
+        assert_eq!(answer(&reply), Some(entry), "{message:?}");
+    }
+}
+
+#[test]
+fn english_context_cues_judge_a_glossed_alarm() {
+    // Before the glossary these past, fictional and intentional reports raised warnings: the
+    // foreign patterns matched, and no foreign cue said "years ago" or "on purpose".
+    let core = core();
+    for quiet in [
+        "hace tres años vomité sangre por una úlcera, me curaron y desde entonces estoy perfecta",
+        "en la serie que estoy viendo el protagonista vomita sangre",
+        "perdi 6 quilos de propósito com dieta, queria saber se faz bem pro intestino",
+    ] {
+        assert!(alarms(&core.respond(quiet)).is_empty(), "{quiet:?}");
+    }
+    let current = core.respond("desde ayer tengo sangre en las heces y me duele la barriga");
+    assert_eq!(alarms(&current), ["blood-in-stool"]);
+}
+
+#[test]
+fn english_is_never_glossed() {
+    let core = core();
+    let explained = core.explain("is there any evidence that bone broth seals the gut lining?");
+    assert!(explained.cleaned.gloss.is_none());
+    let explained = core.explain("tengo diarrea desde hace dos semanas, es normal?");
+    assert_eq!(
+        explained.cleaned.gloss.map(|g| g.language),
+        Some("es".to_string())
+    );
+}
+
+#[test]
+fn a_short_reply_under_a_quote_is_about_the_quote() {
+    let core = core();
+    let message = "> zinc heals a leaky gut in two weeks flat\nis this true?";
+    assert_eq!(answer(&core.respond(message)), Some("zinc"));
+    // The quote is someone else's words: never scanned for alarms.
+    let quoted_alarm = "> i've had blood in my stool all week\nwhat should they do?";
+    assert!(alarms(&core.respond(quoted_alarm)).is_empty());
+}
