@@ -48,6 +48,8 @@ struct Semantic {
 pub struct Gutcheck {
     pub faq: Faq,
     engine: Engine,
+    /// Terms that name one entry alone, from the engine's phrasings.
+    anchors: crate::hybrid::anchor::Anchors,
     semantic: Option<Semantic>,
     /// Used by `respond`; `respond_with` takes others (e.g. `Thresholds::PASSIVE`).
     pub thresholds: Thresholds,
@@ -191,6 +193,7 @@ impl Gutcheck {
         Gutcheck {
             triage,
             faq,
+            anchors: crate::hybrid::anchor::Anchors::build(&engine),
             engine,
             semantic,
             thresholds: Thresholds::default(),
@@ -251,8 +254,12 @@ impl Gutcheck {
             .as_ref()
             .filter(|_| needs_model(&lexical))
             .map(|s| s.index.rank(&self.faq, &s.model.embed(text)));
-        let (decision, rule) =
-            crate::hybrid::decide::decide(&lexical, semantic.as_ref(), thresholds);
+        let (decision, rule) = crate::hybrid::decide::decide(
+            &lexical,
+            self.anchors.named(&lexical, text),
+            semantic.as_ref(),
+            thresholds,
+        );
         Decided {
             lexical,
             semantic,

@@ -18,6 +18,8 @@ pub enum Rule {
     SemanticConfident,
     /// Both put the same entry first, each with moderate confidence.
     BothAgree,
+    /// The message names one entry's subject and no other's, and the model puts it near.
+    Anchored,
     /// The lexical engine was sure but the model found the message far from that entry, or
     /// clearly closer to another.
     SemanticVeto,
@@ -33,6 +35,9 @@ impl Rule {
             Rule::LexicalConfident => "the words match one entry well and the model agrees",
             Rule::SemanticConfident => "the meaning is close to one entry and clearly ahead",
             Rule::BothAgree => "words and meaning both point to the same entry",
+            Rule::Anchored => {
+                "the message names this entry's subject alone, and the meaning is near"
+            }
             Rule::SemanticVeto => {
                 "the words match one entry but the meaning is far from it, or closer to another"
             }
@@ -42,9 +47,14 @@ impl Rule {
     }
 }
 
-/// Decides from the lexical retrieval and, when the model ran, the semantic ranking.
+/// How many of the model's closest entries an anchored entry must be among.
+const ANCHOR_RANK: usize = 1;
+
+/// Decides from the lexical retrieval, the entry its words alone name (`anchor`), and, when
+/// the model ran, the semantic ranking.
 pub fn decide(
     lexical: &Retrieval,
+    anchored: Option<usize>,
     semantic: Option<&SemanticRanking>,
     th: &Thresholds,
 ) -> (Decision, Rule) {
@@ -73,6 +83,16 @@ pub fn decide(
         && l.coverage >= th.agree_coverage
     {
         return (Decision::Answer(s.entry), Rule::BothAgree);
+    }
+    if let Some(entry) = anchored
+        && semantic.cosine_of(entry) >= th.anchor_cosine
+        && semantic
+            .candidates
+            .iter()
+            .take(ANCHOR_RANK)
+            .any(|c| c.entry == entry)
+    {
+        return (Decision::Answer(entry), Rule::Anchored);
     }
     let vetoed = lexical_sure.is_some();
     match suggestions(lexical, semantic, th) {

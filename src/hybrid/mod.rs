@@ -5,6 +5,7 @@
 //! This module knows the FAQ's shape (entries and their phrasings) but neither tantivy nor
 //! the model's insides: it sees a lexical `Retrieval` and cosines.
 
+pub mod anchor;
 pub mod decide;
 
 use std::path::Path;

@@ -33,6 +33,9 @@ pub struct Thresholds {
     pub agree_coverage: f32,
     /// Entries at this cosine or more are offered as suggestions.
     pub semantic_suggest: f32,
+    /// A message whose words name one entry only (`hybrid::anchor`) is answered with it when
+    /// the model puts it among its three closest at this cosine or more.
+    pub anchor_cosine: f32,
 }
 
 /// A question made only of one entry's words ("zinc?") covers too little of any phrasing to
@@ -69,6 +72,7 @@ impl Thresholds {
         agree_cosine: 0.55,
         agree_coverage: 0.30,
         semantic_suggest: 0.55,
+        anchor_cosine: 0.45,
     };
 
     /// Messages nobody addressed to the bot (passive answers in a help channel): speaking
@@ -87,6 +91,7 @@ impl Thresholds {
         agree_cosine: 0.80,
         agree_coverage: 0.85,
         semantic_suggest: 1.01,
+        anchor_cosine: 1.01,
     };
 }
 

@@ -52,8 +52,8 @@
 //! Family-history rules are the writer's risk, never someone else's alarm: they fire only on
 //! blood relatives ("my mum has Crohn's"), and "my friend has coeliac disease" stays silent.
 //!
-//! A rule can escalate to a higher tier when its sentence or the next says it is worse
-//! ("a lot of blood", "dizzy"). Each rule fires once per message, at the highest tier found.
+//! A rule can escalate to a higher tier when its sentence, the one before or the next says
+//! it is worse ("a lot of blood", "dizzy"; "I think I fainted. There was so much blood"). Each rule fires once per message, at the highest tier found.
 //!
 //! Everything set aside is reported in `Scan::set_aside`, so tests and `why`-style tools can
 //! show what was seen and why it did not alarm; `Reply::red_flags` holds real alarms only.
@@ -380,10 +380,13 @@ impl Triage {
             for (si, m) in found {
                 let ws = &contexts[si].sentence.words;
                 let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
-                let escalated = rule
-                    .escalate
-                    .as_ref()
-                    .filter(|_| facts.escalates[si..].iter().take(2).any(|&e| e));
+                let escalated = rule.escalate.as_ref().filter(|_| {
+                    let from = si.saturating_sub(1);
+                    facts.escalates[from..]
+                        .iter()
+                        .take(si - from + 2)
+                        .any(|&e| e)
+                });
                 // An explanation covers the plain symptom, never its escalation.
                 let verdict =
                     self.judge(rule, &contexts, si, &m, &facts)
