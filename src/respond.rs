@@ -355,6 +355,7 @@ impl Gutcheck {
         Explanation {
             query: message.to_string(),
             margin: retrieval.margin(),
+            gloss: cleaned.gloss.clone(),
             cleaned,
             retrieval,
             candidates,
@@ -548,6 +549,8 @@ pub struct Explanation {
     pub query: String,
     #[serde(serialize_with = "cleaned_text")]
     pub cleaned: Cleaned,
+    /// The language and original text when `cleaned` is an English gloss.
+    pub gloss: Option<crate::text::clean::Gloss>,
     #[serde(skip)]
     pub retrieval: Retrieval,
     pub candidates: Vec<ExplainedCandidate>,
