@@ -100,3 +100,13 @@ fn an_example_that_needs_a_negation_only_matches_a_sentence_with_one() {
         "{alarm:?}"
     );
 }
+
+#[test]
+fn a_rules_other_senses_also_rule_out_what_meaning_finds() {
+    // "yellow pee" is one of the jaundice rule's other senses (`exclude`); the model alone
+    // put this sentence near "my skin has gone yellow" and warned before exclusions applied
+    // to candidates by meaning.
+    let core = core(ModelChoice::default());
+    let message = "light yellow pee means i'm drinking enough water, right? aiming for 2 litres";
+    assert!(alarms(&core, message).is_empty(), "{message:?}");
+}

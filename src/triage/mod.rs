@@ -337,6 +337,16 @@ impl Triage {
                 triggers[rule].iter().any(|(s, _)| *s == si)
             });
             for c in found {
+                // The model cannot tell "pale yellow pee" from "yellow skin": a sentence where
+                // one of the rule's other senses occurs is no candidate of that rule.
+                let ws = &sentences[c.sentence].words;
+                if self.rules[c.rule]
+                    .exclude
+                    .iter()
+                    .any(|x| !x.find_all(ws).is_empty())
+                {
+                    continue;
+                }
                 scan.by_meaning
                     .push((self.rules[c.rule].id.clone(), c.cosine));
                 triggers[c.rule].push((c.sentence, c.span));
