@@ -10,6 +10,8 @@
 //! Which code runs is chosen once, at load (`Isa::detect`): an AVX-512 or an AVX2+FMA+F16C
 //! micro-kernel on x86-64 (`kernel/x86.rs`), plain Rust loops anywhere else.
 
+use std::ops::Range;
+
 use half::f16;
 use half::slice::HalfFloatSliceExt;
 
@@ -23,6 +25,10 @@ pub const PANEL: usize = 16;
 /// for every row of the pass from L1/L2, while the rows themselves (84 × 1536 inputs × 4
 /// bytes = 516 KB at most) stay in L2; only inputs longer than this take more than one pass.
 const ROW_CHUNK: usize = 84;
+
+/// Panels a block of rows runs through before the next block starts: 8 panels of 1536 inputs
+/// are 384 KB of f16, which stay in L2 while every block of the pass reads them.
+const PANEL_GROUP: usize = 8;
 
 /// The code path the kernel (and the encoder's other loops) run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,6 +163,22 @@ impl Packed {
     }
 }
 
+/// Panel ranges of `PANEL_GROUP` (the last one shorter) covering `panels`.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn panel_groups(panels: usize) -> impl Iterator<Item = Range<usize>> {
+    (0..panels)
+        .step_by(PANEL_GROUP)
+        .map(move |p| p..(p + PANEL_GROUP).min(panels))
+}
+
+/// `rows` split into the fewest blocks of at most `most` rows, as even as can be: 15 rows are
+/// 7 + 8, not 14 + 1, since a block of one row keeps the FMA units a quarter busy.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+fn row_blocks(rows: usize, most: usize) -> impl Iterator<Item = Range<usize>> {
+    let blocks = rows.div_ceil(most);
+    (0..blocks).map(move |b| rows * b / blocks..rows * (b + 1) / blocks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,7 +221,7 @@ mod tests {
         let paths = Isa::supported();
         assert!(paths.contains(&Isa::Portable));
         for rows in [1, 3, 7, 17, 80, 100, 190] {
-            for (inputs, outputs) in [(1, 16), (5, 32), (37, 48), (384, 16), (100, 64)] {
+            for (inputs, outputs) in [(1, 16), (5, 32), (37, 48), (384, 16), (100, 64), (9, 208)] {
                 let w: Vec<f16> = values(inputs * outputs, 1)
                     .into_iter()
                     .map(f16::from_f32)
@@ -222,6 +244,19 @@ mod tests {
                     assert!(y[rows * outputs..].iter().all(|&v| v == 7.0), "{isa:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn row_blocks_are_even_and_cover_every_row() {
+        for rows in 0..100 {
+            let blocks: Vec<_> = row_blocks(rows, 14).collect();
+            assert_eq!(blocks.len(), rows.div_ceil(14));
+            let sizes: Vec<usize> = blocks.iter().map(|b| b.len()).collect();
+            let (min, max) = (sizes.iter().min(), sizes.iter().max());
+            assert!(max <= Some(&14) && max.zip(min).is_none_or(|(a, b)| a - b <= 1));
+            let joined: Vec<usize> = blocks.into_iter().flatten().collect();
+            assert_eq!(joined, (0..rows).collect::<Vec<_>>());
         }
     }
 
