@@ -13,7 +13,7 @@ use half::slice::HalfFloatSliceExt;
 use safetensors::tensor::{Dtype, SafeTensors};
 
 use super::SemanticError;
-use super::kernel::{Isa, Packed};
+use super::kernel::{Isa, Packed, Vectorised};
 
 /// The fixed shape of the shipped model; `config.json` is checked against it at load.
 pub const HIDDEN: usize = 384;
@@ -23,6 +23,8 @@ const INTERMEDIATE: usize = 1536;
 const LAYERS: usize = 6;
 const LAYER_NORM_EPS: f32 = 1e-12;
 pub const MAX_POSITIONS: usize = 512;
+/// Attention scores computed together: one AVX-512 register, two AVX2 ones.
+const SCORE_LANES: usize = 16;
 
 struct LayerNorm {
     gamma: Vec<f32>,
@@ -235,6 +237,9 @@ struct Scratch {
     k: Vec<f32>,
     v: Vec<f32>,
     context: Vec<f32>,
+    /// One head's keys of one sequence, transposed: `[HEAD_DIM][tokens, padded]`.
+    keys: Vec<f32>,
+    /// One query's scores.
     scores: Vec<f32>,
     projected: Vec<f32>,
     intermediate: Vec<f32>,
@@ -248,7 +253,8 @@ impl Scratch {
             k: vec![0.0; tokens * HIDDEN],
             v: vec![0.0; tokens * HIDDEN],
             context: vec![0.0; tokens * HIDDEN],
-            scores: vec![0.0; longest],
+            keys: vec![0.0; HEAD_DIM * longest.next_multiple_of(SCORE_LANES)],
+            scores: vec![0.0; longest.next_multiple_of(SCORE_LANES)],
             projected: vec![0.0; tokens * HIDDEN],
             intermediate: vec![0.0; tokens * INTERMEDIATE],
         }
@@ -258,48 +264,94 @@ impl Scratch {
 impl Layer {
     /// One layer over the rows of every sequence (`lengths` in order, stacked in `hidden`).
     fn forward(&self, hidden: &mut [f32], lengths: &[usize], s: &mut Scratch, isa: Isa) {
-        let tokens: usize = lengths.iter().sum();
-        self.query.apply(isa, hidden, tokens, &mut s.q);
-        self.key.apply(isa, hidden, tokens, &mut s.k);
-        self.value.apply(isa, hidden, tokens, &mut s.v);
-        let mut start = 0;
-        for &len in lengths {
-            let rows = start * HIDDEN..(start + len) * HIDDEN;
-            self_attention(
-                &s.q[rows.clone()],
-                &s.k[rows.clone()],
-                &s.v[rows.clone()],
-                len,
-                &mut s.scores,
-                &mut s.context[rows],
-            );
-            start += len;
-        }
-        self.attention_out
-            .apply(isa, &s.context, tokens, &mut s.projected);
-        add_and_norm(hidden, &s.projected, &self.attention_norm);
-        self.intermediate
-            .apply(isa, hidden, tokens, &mut s.intermediate);
-        s.intermediate.iter_mut().for_each(|x| *x = gelu(*x));
-        self.output
-            .apply(isa, &s.intermediate, tokens, &mut s.projected);
-        add_and_norm(hidden, &s.projected, &self.output_norm);
+        isa.run(Forward {
+            layer: self,
+            hidden,
+            lengths,
+            s,
+            isa,
+        });
     }
 }
 
-/// Scaled dot-product attention, head by head, over one unpadded sequence: `scores` holds
-/// one query's row at a time. Plain loops rather than a matrix routine: a message is a few
-/// dozen tokens, and each head's products are too small for a routine's setup to pay off.
+/// `Layer::forward`'s arguments: the layer's element-wise steps (attention, GELU, layer norms)
+/// are compiled for the kernel's code path too.
+struct Forward<'a> {
+    layer: &'a Layer,
+    hidden: &'a mut [f32],
+    lengths: &'a [usize],
+    s: &'a mut Scratch,
+    isa: Isa,
+}
+
+impl Vectorised for Forward<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let Forward {
+            layer,
+            hidden,
+            lengths,
+            s,
+            isa,
+        } = self;
+        let tokens: usize = lengths.iter().sum();
+        layer.query.apply(isa, hidden, tokens, &mut s.q);
+        layer.key.apply(isa, hidden, tokens, &mut s.k);
+        layer.value.apply(isa, hidden, tokens, &mut s.v);
+        attention(s, lengths);
+        layer
+            .attention_out
+            .apply(isa, &s.context, tokens, &mut s.projected);
+        add_and_norm(hidden, &s.projected, &layer.attention_norm);
+        layer
+            .intermediate
+            .apply(isa, hidden, tokens, &mut s.intermediate);
+        s.intermediate.iter_mut().for_each(|x| *x = gelu(*x));
+        layer
+            .output
+            .apply(isa, &s.intermediate, tokens, &mut s.projected);
+        add_and_norm(hidden, &s.projected, &layer.output_norm);
+    }
+}
+
+/// Self-attention within each sequence (`lengths` in order, stacked in `s.q`, `s.k`, `s.v`)
+/// into `s.context`.
+#[inline(always)]
+fn attention(s: &mut Scratch, lengths: &[usize]) {
+    let mut start = 0;
+    for &len in lengths {
+        let rows = start * HIDDEN..(start + len) * HIDDEN;
+        self_attention(
+            [&s.q[rows.clone()], &s.k[rows.clone()], &s.v[rows.clone()]],
+            len,
+            &mut s.keys,
+            &mut s.scores,
+            &mut s.context[rows],
+        );
+        start += len;
+    }
+}
+
+/// Scaled dot-product attention, head by head, over one unpadded sequence of `tokens` rows
+/// of queries, keys and values. Plain loops rather than a matrix routine: a message is a few
+/// dozen tokens, too few for a routine's setup to pay off. Each head's keys are transposed
+/// into `keys` first (rows padded with zeros to whole `SCORE_LANES`), so that a query's
+/// scores are `SCORE_LANES` running sums in registers, one vector operation per dimension,
+/// instead of one horizontal dot product per key; `scores` holds one query's.
+#[inline(always)]
 fn self_attention(
-    q: &[f32],
-    k: &[f32],
-    v: &[f32],
+    [q, k, v]: [&[f32]; 3],
     tokens: usize,
+    keys: &mut [f32],
     scores: &mut [f32],
     context: &mut [f32],
 ) {
     let scale = 1.0 / (HEAD_DIM as f32).sqrt();
-    let scores = &mut scores[..tokens];
+    let padded = tokens.next_multiple_of(SCORE_LANES);
+    let keys = &mut keys[..HEAD_DIM * padded];
+    keys.fill(0.0);
     for head in 0..HEADS {
         let of_head = |rows: &[f32], t: usize| -> [f32; HEAD_DIM] {
             let start = t * HIDDEN + head * HEAD_DIM;
@@ -307,11 +359,22 @@ fn self_attention(
                 .try_into()
                 .expect("HEAD_DIM floats")
         };
+        for s in 0..tokens {
+            for (d, x) in of_head(k, s).into_iter().enumerate() {
+                keys[d * padded + s] = x;
+            }
+        }
         for t in 0..tokens {
             let query = of_head(q, t);
-            for (s, score) in scores.iter_mut().enumerate() {
-                *score = dot(&query, &of_head(k, s)) * scale;
+            for (c, out) in scores[..padded].chunks_exact_mut(SCORE_LANES).enumerate() {
+                let mut sums = [0.0f32; SCORE_LANES];
+                for (qd, row) in query.iter().zip(keys.chunks_exact(padded)) {
+                    let row = &row[c * SCORE_LANES..(c + 1) * SCORE_LANES];
+                    sums.iter_mut().zip(row).for_each(|(s, k)| *s += qd * k);
+                }
+                out.iter_mut().zip(&sums).for_each(|(o, s)| *o = s * scale);
             }
+            let scores = &mut scores[..tokens];
             softmax(scores);
             let mut mixed = [0.0f32; HEAD_DIM];
             for (s, &p) in scores.iter().enumerate() {
@@ -324,22 +387,12 @@ fn self_attention(
     }
 }
 
-/// A dot product in eight lanes, so that the compiler can keep them in one vector register.
-fn dot(a: &[f32; HEAD_DIM], b: &[f32; HEAD_DIM]) -> f32 {
-    let mut lanes = [0.0f32; 8];
-    for (a, b) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-        for i in 0..8 {
-            lanes[i] += a[i] * b[i];
-        }
-    }
-    lanes.iter().sum()
-}
-
 impl LayerNorm {
+    #[inline(always)]
     fn apply(&self, row: &mut [f32]) {
         let n = row.len() as f32;
-        let mean = row.iter().sum::<f32>() / n;
-        let var = row.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / n;
+        let mean = lane_sum(row, |x| x) / n;
+        let var = lane_sum(row, |x| (x - mean) * (x - mean)) / n;
         let inv = 1.0 / (var + LAYER_NORM_EPS).sqrt();
         for ((x, g), b) in row.iter_mut().zip(&self.gamma).zip(&self.beta) {
             *x = (*x - mean) * inv * g + b;
@@ -347,6 +400,20 @@ impl LayerNorm {
     }
 }
 
+/// The sum of `f` over `row`, in 16 running sums: one running sum is a chain of dependent
+/// additions the compiler may not reorder, 16 of them fill a vector register.
+#[inline(always)]
+fn lane_sum(row: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut lanes = [0.0f32; 16];
+    let chunks = row.chunks_exact(16);
+    let rest: f32 = chunks.remainder().iter().map(|&x| f(x)).sum();
+    for chunk in chunks {
+        lanes.iter_mut().zip(chunk).for_each(|(l, &x)| *l += f(x));
+    }
+    lanes.iter().sum::<f32>() + rest
+}
+
+#[inline(always)]
 fn add_and_norm(hidden: &mut [f32], residual: &[f32], norm: &LayerNorm) {
     for (row, add) in hidden
         .chunks_exact_mut(HIDDEN)
@@ -357,6 +424,7 @@ fn add_and_norm(hidden: &mut [f32], residual: &[f32], norm: &LayerNorm) {
     }
 }
 
+#[inline(always)]
 fn softmax(row: &mut [f32]) {
     let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut sum = 0.0;
@@ -368,6 +436,7 @@ fn softmax(row: &mut [f32]) {
 }
 
 /// BERT's exact GELU, `x · Φ(x)`.
+#[inline(always)]
 fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
 }
@@ -376,6 +445,7 @@ fn gelu(x: f32) -> f32 {
 /// from the exact value, and free of branches and table look-ups, so that the GELU loop over
 /// a layer's 1536 × tokens values runs in vector registers (libm's `erff` was a sixth of the
 /// time of a batch of messages).
+#[inline(always)]
 fn erf(x: f32) -> f32 {
     // Odd numerator and even denominator, in x², highest power first.
     const NUMERATOR: [f32; 7] = [

@@ -48,6 +48,20 @@ impl Isa {
         Isa::supported().into_iter().next().unwrap_or(Isa::Portable)
     }
 
+    /// Runs `work` compiled for this path: its loops may use the path's vector instructions
+    /// (the encoder's element-wise steps, compiled for x86-64's baseline, ran four lanes at a
+    /// time). See `Vectorised`.
+    pub fn run<V: Vectorised>(self, work: V) -> V::Output {
+        match self {
+            // SAFETY: as in `Packed::apply`, these paths come from `Isa::supported`.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { x86::with_avx512(work) },
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { x86::with_avx2(work) },
+            _ => work.run(),
+        }
+    }
+
     /// Every path this CPU can run, fastest first (`Portable` always last).
     pub fn supported() -> Vec<Isa> {
         let mut found = Vec::new();
@@ -66,6 +80,14 @@ impl Isa {
         found.push(Isa::Portable);
         found
     }
+}
+
+/// Work for `Isa::run`. `run` must be `#[inline(always)]`, and so must the functions it
+/// calls that should be vectorised: only code inlined into `Isa::run`'s per-path functions is
+/// compiled for that path (a closure would not do: the compiler may keep it out of line).
+pub trait Vectorised {
+    type Output;
+    fn run(self) -> Self::Output;
 }
 
 /// A linear layer's weights in panels of f16, with its bias.
