@@ -8,6 +8,7 @@
 //! tantivy or Discord; `vectors` keeps the FAQ-side embeddings and their on-disk cache.
 
 mod bert;
+mod kernel;
 pub mod vectors;
 
 use std::collections::HashMap;
