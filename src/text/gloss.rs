@@ -28,7 +28,7 @@ const ENGLISH_MARKERS: &[&str] = &[
     "for", "but", "you", "been", "about", "just", "like", "does", "can", "should", "any", "anyone",
     "how", "why", "when", "are", "if", "or", "from", "at", "be", "has", "had", "get", "got",
     "really", "they", "not", "dont", "your", "after", "because", "ive", "im", "i", "was", "since",
-    "been", "feel", "help", "know", "think", "would", "could", "there",
+    "feel", "help", "know", "think", "would", "could", "there",
 ];
 
 /// One glossary file as written (`faq/glossary/<language>.toml`).
