@@ -254,15 +254,13 @@ impl Gutcheck {
             .as_ref()
             .filter(|_| needs_model(&lexical))
             .map(|s| s.index.rank(&self.faq, &s.model.embed(text)));
-        let (decision, rule) = crate::hybrid::decide::decide(
-            &lexical,
-            self.anchors.named(&lexical, text),
-            semantic.as_ref(),
-            thresholds,
-        );
+        let anchored = self.anchors.named(&lexical, text);
+        let (decision, rule) =
+            crate::hybrid::decide::decide(&lexical, anchored, semantic.as_ref(), thresholds);
         Decided {
             lexical,
             semantic,
+            anchored,
             decision,
             rule,
         }
@@ -324,6 +322,7 @@ impl Gutcheck {
         let Decided {
             lexical: retrieval,
             semantic,
+            anchored,
             decision,
             rule,
         } = self.decide(&cleaned, thresholds);
@@ -360,6 +359,7 @@ impl Gutcheck {
             retrieval,
             candidates,
             semantic,
+            anchored: anchored.map(|e| self.faq.entries[e].id.clone()),
             triage,
             thresholds: *thresholds,
             decision,
@@ -372,6 +372,8 @@ impl Gutcheck {
 struct Decided {
     lexical: Retrieval,
     semantic: Option<SemanticRanking>,
+    /// The entry the message's words alone name (`hybrid::anchor`), if any.
+    anchored: Option<usize>,
     decision: Decision,
     rule: Rule,
 }
@@ -557,6 +559,8 @@ pub struct Explanation {
     pub margin: f32,
     /// The model's ranking, when it ran.
     pub semantic: Option<SemanticRanking>,
+    /// The entry the message's words alone name (`hybrid::anchor`), if any.
+    pub anchored: Option<String>,
     /// Red-flag triage: alarms, triggers set aside and why, sentences found by meaning.
     pub triage: crate::triage::Scan,
     pub thresholds: Thresholds,

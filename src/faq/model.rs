@@ -67,6 +67,10 @@ pub struct Entry {
     pub title: String,
     /// How people really ask: each one is indexed as its own document.
     pub questions: Vec<String>,
+    /// How people ask it in chat (long, misspelt, sideways): read by the meaning layer only,
+    /// so chat filler never becomes a search word or an anchor.
+    #[serde(default)]
+    pub asked: Vec<String>,
     #[serde(default)]
     pub tags: Vec<String>,
     pub grade: Grade,
@@ -87,15 +91,26 @@ impl Entry {
         std::iter::once(self.title.as_str()).chain(self.questions.iter().map(String::as_str))
     }
 
-    /// The phrasings with the key path each was written at (`title`, `questions[3]`), for
-    /// diagnostics that point at one of them.
+    /// What the meaning layer compares a message with: the phrasings, then the chat lines.
+    pub fn meaning_phrasings(&self) -> impl Iterator<Item = &str> {
+        self.phrasings()
+            .chain(self.asked.iter().map(String::as_str))
+    }
+
+    /// Every phrasing and chat line with the key path it was written at (`title`,
+    /// `questions[3]`, `asked[0]`), for diagnostics that point at one of them.
     pub fn keyed_phrasings(&self) -> impl Iterator<Item = (String, &str)> {
-        std::iter::once(("title".to_string(), self.title.as_str())).chain(
-            self.questions
-                .iter()
+        fn keyed<'a>(
+            field: &'static str,
+            list: &'a [String],
+        ) -> impl Iterator<Item = (String, &'a str)> + 'a {
+            list.iter()
                 .enumerate()
-                .map(|(i, q)| (format!("questions[{i}]"), q.as_str())),
-        )
+                .map(move |(i, q)| (format!("{field}[{i}]"), q.as_str()))
+        }
+        std::iter::once(("title".to_string(), self.title.as_str()))
+            .chain(keyed("questions", &self.questions))
+            .chain(keyed("asked", &self.asked))
     }
 }
 

@@ -17,6 +17,8 @@ impl Limits {
     pub const ID: usize = 64;
     pub const TITLE: usize = 100;
     pub const PHRASE: usize = 100;
+    /// A chat line (`asked`) may tell a short story around its question.
+    pub const ASKED: usize = 400;
     pub const LABEL: usize = 100;
     pub const SUMMARY: usize = 1024;
     pub const CLAIM: usize = 1024;
@@ -122,6 +124,16 @@ pub fn check_entry(
             "phrasing",
             question,
             Limits::PHRASE,
+            out,
+        );
+    }
+    for (i, line) in entry.asked.iter().enumerate() {
+        check_text(
+            toml,
+            &format!("asked[{i}]"),
+            "chat line",
+            line,
+            Limits::ASKED,
             out,
         );
     }

@@ -27,7 +27,7 @@ pub struct SemanticCandidate {
     pub id: String,
     /// Cosine between the message and that phrasing.
     pub cosine: f32,
-    /// Which phrasing (the title or one of the questions) it was.
+    /// Which phrasing (the title, a question or a chat line) it was.
     pub phrasing: String,
 }
 
@@ -69,7 +69,7 @@ pub struct SemanticIndex {
 }
 
 impl SemanticIndex {
-    /// Embeds every entry's title and questions, reusing `cache` (see `semantic::vectors`).
+    /// Embeds every entry's title, questions and chat lines (`asked`), reusing `cache` (see `semantic::vectors`).
     pub fn build(
         faq: &Faq,
         embedder: &Embedder,
@@ -81,12 +81,13 @@ impl SemanticIndex {
         (SemanticIndex::from_vectors(faq, owners, vectors), report)
     }
 
-    /// Every entry's title and questions, with the entry each belongs to, in index order.
+    /// Every entry's title, questions and chat lines, with the entry each belongs to, in index
+    /// order.
     pub fn phrasings(faq: &Faq) -> Vec<(usize, String)> {
         faq.entries
             .iter()
             .enumerate()
-            .flat_map(|(e, entry)| entry.phrasings().map(move |p| (e, p.to_string())))
+            .flat_map(|(e, entry)| entry.meaning_phrasings().map(move |p| (e, p.to_string())))
             .collect()
     }
 
