@@ -79,3 +79,27 @@ fn a_short_reply_under_a_quote_is_about_the_quote() {
     let quoted_alarm = "> i've had blood in my stool all week\nwhat should they do?";
     assert!(alarms(&core.respond(quoted_alarm)).is_empty());
 }
+
+#[test]
+fn glossed_phrases_carry_their_sense_into_triage() {
+    // Each of these was read wrongly before its phrase was glossed: "schwarz vor Augen" is
+    // blacking out (not eyes), "à cause du fer" explains black stool by iron, and Portuguese
+    // "no papel" is "on the paper", not a negation.
+    let core = core();
+    let tiers = |m: &str| -> Vec<(String, String)> {
+        core.respond(m)
+            .red_flags
+            .iter()
+            .map(|h| (h.id.clone(), h.tier.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        tiers("Teerschwarzer Stuhl seit gestern und mir wird schwarz vor Augen"),
+        [("black-stool".to_string(), "emergency".to_string())]
+    );
+    assert!(tiers("les selles noires, c'est à cause du fer que je prends depuis lundi").is_empty());
+    assert_eq!(
+        alarms(&core.respond("sangue vivo no papel depois de evacuar, já faz uma semana")),
+        ["blood-in-stool"]
+    );
+}

@@ -115,6 +115,10 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
                 if next == "i" && matches!(w(i + 2), Some("was")) {
                     return Some((3, 5 * 365 * DAY));
                 }
+                // "since new year", "since the new year": a month at the least.
+                if next == "new" && matches!(w(i + skip), Some("year" | "years" | "yr")) {
+                    return Some((skip + 1, 30 * DAY));
+                }
                 return None;
             }
             if here == "the" || here == "this" {
@@ -220,6 +224,8 @@ mod tests {
         assert_eq!(days("since last week"), [7]);
         assert_eq!(days("since last month"), [30]);
         assert_eq!(days("since March"), [30]);
+        assert_eq!(days("loose since new year"), [30]);
+        assert_eq!(days("since the new year"), [30]);
         assert_eq!(days("all week"), [5]);
         assert_eq!(days("for ages"), [60]);
         assert_eq!(days("since I was a kid"), [1825]);

@@ -365,12 +365,18 @@ impl Triage {
                 contexts[i - 1].answered_no = true;
             }
             // A general question the writer then owns: "is blood in stool normal? I have it".
-            if self.cues.owned.iter().any(|p| {
+            // The answer may come a few sentences on ("Is it normal to have black poo after
+            // starting naproxen? Physio put me on it. Mine's been like tar twice today").
+            let owns = self.cues.owned.iter().any(|p| {
                 p.find_all(&contexts[i].sentence.words)
                     .iter()
                     .any(|m| m.start == 0)
-            }) {
+            });
+            if owns {
                 contexts[i - 1].owned_after = true;
+                if let Some(q) = (0..i).rev().find(|&j| contexts[j].sentence.question) {
+                    contexts[q].owned_after = true;
+                }
             }
         }
         let ages: Vec<u32> = sentences.iter().flat_map(|s| age::ages(&s.words)).collect();
@@ -498,8 +504,17 @@ impl Triage {
             return Err(Reason::AgeNotStated);
         }
         if let Some(qualifies) = &facts.qualifies {
-            // The trigger's sentence or the next: "Been throwing up. It's been 3 days."
-            if !qualifies[si..].iter().take(2).any(|&q| q) {
+            // The trigger's sentence or the next: "Been throwing up. It's been 3 days." A
+            // companion with no duration (a fever's gut symptom) may also come up to two
+            // sentences before: "Pain low on the right since last night. I have a temp of 38.2".
+            let from = match rule.min_days {
+                Some(_) => si,
+                None => si.saturating_sub(COMPANION_BEFORE),
+            };
+            if !qualifies[from..=(si + 1).min(qualifies.len() - 1)]
+                .iter()
+                .any(|&q| q)
+            {
                 return Err(match rule.min_days {
                     Some(_) => Reason::NotPersistent,
                     None => Reason::Unqualified,
@@ -511,6 +526,10 @@ impl Triage {
 }
 
 /// What a rule needs to know of each sentence, computed once per message.
+/// How many sentences before a trigger a `require_any` companion may stand, for rules that
+/// need no duration.
+const COMPANION_BEFORE: usize = 2;
+
 struct RuleFacts {
     /// The sentence has one of the escalation phrases, not negated.
     escalates: Vec<bool>,
