@@ -83,7 +83,7 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
         let after = word(i + 1);
         let stated = matches!(
             before,
-            Some("im" | "am" | "aged" | "age" | "turned" | "turning" | "over")
+            Some("im" | "am" | "aged" | "age" | "turned" | "turning" | "over" | "shes" | "hes")
         )
             // "my mum is 63", "grandma is 80": a relative's age, said plainly.
             || (matches!(before, Some("is" | "was" | "shes" | "hes"))
@@ -100,7 +100,10 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
             || (matches!(after, Some("f" | "m")) && (16..95).contains(&n))
             // "my mum (62) says": a number standing alone between brackets or commas, right
             // after a word.
-            || (i >= 1 && ws[i - 1].pause_after && w.pause_after && (16..=OLDEST).contains(&n));
+            || (i >= 1 && ws[i - 1].pause_after && w.pause_after && (16..=OLDEST).contains(&n))
+            // ... or closing the sentence after one: "grandpa lives with us, 80." (below 95,
+            // so "fever, 102." is no age).
+            || (i >= 1 && i + 1 == ws.len() && ws[i - 1].pause_after && (16..95).contains(&n));
         if stated {
             out.push(n);
         }
@@ -133,11 +136,14 @@ mod tests {
         assert_eq!(read("at 67 i've started getting heartburn"), [67]);
         assert_eq!(read("my mum is 63 and bloated"), [63]);
         assert_eq!(read("grandma is 80 and her stomach is upset"), [80]);
+        assert_eq!(read("she's 88 and bloated"), [88]);
+        assert_eq!(read("grandpa lives with us, 80. loose every day"), [80]);
     }
 
     #[test]
     fn other_numbers_are_not_ages() {
         assert!(read("lost 10 kg in 3 months").is_empty());
+        assert!(read("burning up, fever of 102.").is_empty());
         assert!(read("temperature 39, fever of 101 f").is_empty());
         assert!(read("pooping 5 times a day").is_empty());
         assert!(read("diagnosed at 52").is_empty());
