@@ -248,6 +248,8 @@ impl Gutcheck {
     }
 
     fn decide_text(&self, text: &str, thresholds: &Thresholds) -> Decided {
+        let blanked = crate::text::idiom::blank(text);
+        let text = blanked.as_deref().unwrap_or(text);
         let lexical = self.engine.retrieve(text);
         let semantic = self
             .semantic

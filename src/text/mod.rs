@@ -2,4 +2,5 @@
 
 pub mod clean;
 pub mod gloss;
+pub mod idiom;
 pub mod words;
