@@ -115,3 +115,46 @@ fn a_batch_gives_each_text_the_vector_it_gets_alone() {
     }
     assert!(model.embed_batch(&[]).is_empty());
 }
+
+/// Bit for bit, not within a tolerance: `respond` computes a message's vector in the same
+/// pass as triage's windows (`Embedder::ahead`), and its answers must not depend on what else
+/// was in the pass. Texts of different lengths, one given twice.
+#[test]
+fn a_batch_gives_each_text_exactly_its_vector_alone() {
+    let model = embedder();
+    let long = "my stomach has been bloated for weeks and ".repeat(12);
+    let texts = [
+        "ok",
+        "blood on the paper when i wipe",
+        long.as_str(),
+        "ok",
+        "is kombucha good for my gut or just hype, i keep reading both",
+    ];
+    let batch = model.embed_batch(&texts);
+    assert_eq!(batch.len(), texts.len());
+    for (text, together) in texts.iter().zip(&batch) {
+        assert_eq!(&model.embed(text), together, "{text:?}");
+    }
+}
+
+/// Texts announced ahead ride along in the next pass and are answered from it, with the
+/// vectors they get alone; once the guard drops, nothing announced is remembered.
+#[test]
+fn texts_announced_ahead_get_their_own_vectors() {
+    let model = embedder();
+    let message = "does leaky gut cause brain fog?";
+    let alone = model.embed(message);
+    let window = model.embed("blood on the paper");
+    {
+        let _ahead = model.ahead(&[message]);
+        let windows = model.embed_batch(&["blood on the paper", "blood on the paper"]);
+        assert_eq!(windows, vec![window.clone(), window.clone()]);
+        assert_eq!(model.embed(message), alone);
+        assert_eq!(model.embed_batch(&[message, "ok"])[0], alone);
+    }
+    // Another model's announcement does not answer for this one.
+    let other = embedder();
+    let _ahead = other.ahead(&[message]);
+    assert_eq!(model.embed(message), alone);
+    assert_eq!(other.embed(message), alone);
+}

@@ -178,15 +178,13 @@ impl Bert {
         self
     }
 
-    /// Mean-pooled, L2-normalised sentence vector of `ids` (already wrapped in [CLS] .. [SEP]
-    /// and at most `MAX_POSITIONS` long), as sentence-transformers computes it.
-    pub fn embed(&self, ids: &[u32]) -> Vec<f32> {
-        self.embed_batch(&[ids]).pop().unwrap_or_default()
-    }
-
-    /// `embed` of several sequences in one pass: the linear layers run once over every token
-    /// of every sequence (one weight packing per layer instead of one per sequence), while
-    /// attention and pooling stay within each sequence. Results are those of `embed`.
+    /// Mean-pooled, L2-normalised sentence vectors of `sequences` (each already wrapped in
+    /// [CLS] .. [SEP] and at most `MAX_POSITIONS` long), as sentence-transformers computes
+    /// them, in one pass: the linear layers run once over every token of every sequence (the
+    /// weights are read once per pass), while attention and pooling stay within each
+    /// sequence. No padding: sequences are stacked, so a pass costs the sum of their lengths.
+    /// A sequence's vector does not depend on the others in the pass, bit for bit: each
+    /// output of the kernel is summed in the same order whatever block its row falls in.
     pub fn embed_batch(&self, sequences: &[&[u32]]) -> Vec<Vec<f32>> {
         let lengths: Vec<usize> = sequences
             .iter()

@@ -32,6 +32,14 @@ const IDIOMS: &[&str] = &[
     "trust my gut",
 ];
 
+/// `text` as retrieval reads it: idioms blanked, borrowed unchanged when it has none.
+pub fn blanked(text: &str) -> std::borrow::Cow<'_, str> {
+    match blank(text) {
+        Some(b) => std::borrow::Cow::Owned(b),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// `text` with every idiom's words replaced by spaces (so positions and the other words stay),
 /// or `None` when it has none.
 pub fn blank(text: &str) -> Option<String> {

@@ -10,8 +10,12 @@
 //! the sentence shares with the rule's examples ("no" in "no blood on the paper" then comes
 //! before "blood"); with no shared word, the span is the whole sentence.
 //!
-//! Cost: one model run per sentence that shares a content word with some example, at most
-//! `MAX_SENTENCES` per message. Sentences with none of those words are not embedded.
+//! Cost: one model pass per message over the windows (whole sentence, clauses, clause
+//! pairs) of the sentences that share a content word with some example, at most
+//! `MAX_SENTENCES` of them; `respond` adds the message itself to that pass when retrieval
+//! needs it (`Embedder::ahead`). Sentences with none of those words are not embedded, nor are
+//! windows with no word of a rule that a pattern has not already found there, nor a text
+//! twice: none of those can change what is found.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -199,12 +203,47 @@ pub struct Meaning {
     /// something is absent or impossible (`NEGATIONS`).
     examples: Vec<(usize, Embedding, bool)>,
     /// Per rule: the content words of its examples.
-    vocabulary: Vec<HashSet<String>>,
+    vocabulary: Vec<Vocabulary>,
     /// What people ask when nothing is wrong (the FAQ's phrasings): a window closer to one of
     /// these than to any alarm example reads as an ordinary question or remark.
     ordinary: Vectors,
     /// Every rule's content words: a sentence with none of them is not embedded.
-    any_vocabulary: HashSet<String>,
+    any_vocabulary: Vocabulary,
+}
+
+/// A set of content words that also answers "shares a stem with one of them" by one look-up,
+/// where comparing stems scanned the whole vocabulary for every word of `STEM_CHARS` letters
+/// or more of every message, chatter included.
+struct Vocabulary {
+    words: HashSet<String>,
+    /// The first `STEM_CHARS` characters of every word at least that long.
+    stems: HashSet<String>,
+}
+
+impl Vocabulary {
+    fn new(words: HashSet<String>) -> Vocabulary {
+        let stems = words
+            .iter()
+            .filter_map(|w| stem(w))
+            .map(str::to_string)
+            .collect();
+        Vocabulary { words, stems }
+    }
+
+    /// `norm` is one of the words, or shares its first `STEM_CHARS` characters with one of
+    /// them (both being at least that long): a stem comparison with each word, in one look-up.
+    fn has(&self, norm: &str) -> bool {
+        self.words.contains(norm) || stem(norm).is_some_and(|s| self.stems.contains(s))
+    }
+}
+
+/// The first `STEM_CHARS` characters of `word`, if it has that many.
+fn stem(word: &str) -> Option<&str> {
+    match word.char_indices().nth(STEM_CHARS) {
+        Some((end, _)) => Some(&word[..end]),
+        None if word.chars().count() == STEM_CHARS => Some(word),
+        None => None,
+    }
 }
 
 /// What people write when nothing is wrong.
@@ -256,7 +295,8 @@ impl Meaning {
                 }
             }
         }
-        let any_vocabulary = vocabulary.iter().flatten().cloned().collect();
+        let any_vocabulary = Vocabulary::new(vocabulary.iter().flatten().cloned().collect());
+        let vocabulary = vocabulary.into_iter().map(Vocabulary::new).collect();
         let examples = owners
             .iter()
             .enumerate()
@@ -292,10 +332,12 @@ impl Meaning {
         });
         let windows: Vec<Window> = worth
             .take(MAX_SENTENCES)
-            .flat_map(|(si, s)| windows(si, &s.words))
-            .filter(|w| {
-                let ws = &sentences[w.sentence].words[w.words.clone()];
-                ws.iter().any(|x| self.shared(&self.any_vocabulary, x))
+            .flat_map(|(si, s)| {
+                let live = self.live_rules(si, &already);
+                windows(si, &s.words).into_iter().filter(move |w| {
+                    let ws = &s.words[w.words.clone()];
+                    ws.iter().any(|x| live.iter().any(|v| self.shared(v, x)))
+                })
             })
             .collect();
         if windows.is_empty() {
@@ -325,6 +367,18 @@ impl Meaning {
             }
         }
         best
+    }
+
+    /// The vocabularies of the rules no pattern found in sentence `si`. A window with none of
+    /// their words cannot become a candidate (`candidate` drops a window whose closest rule a
+    /// pattern found, `span` one without a word of its closest rule), so it is not embedded:
+    /// the same candidates for less model time.
+    fn live_rules(&self, si: usize, already: &impl Fn(usize, usize) -> bool) -> Vec<&Vocabulary> {
+        let rules = self.vocabulary.iter().enumerate();
+        rules
+            .filter(|(r, _)| !already(*r, si))
+            .map(|(_, v)| v)
+            .collect()
     }
 
     /// The window's closest rule, if close enough, closer than any ordinary question, not
@@ -395,13 +449,8 @@ impl Meaning {
         })
     }
 
-    fn shared(&self, vocabulary: &HashSet<String>, word: &Word) -> bool {
-        if !is_content(word) {
-            return false;
-        }
-        vocabulary.contains(&word.norm)
-            || (word.norm.chars().count() >= STEM_CHARS
-                && vocabulary.iter().any(|v| same_stem(v, &word.norm)))
+    fn shared(&self, vocabulary: &Vocabulary, word: &Word) -> bool {
+        is_content(word) && vocabulary.has(&word.norm)
     }
 }
 
@@ -434,11 +483,6 @@ fn is_content(word: &Word) -> bool {
         && !SETTING_WORDS.contains(&word.norm.as_str())
         && !word.norm.chars().all(|c| c.is_ascii_digit())
         && !FUNCTION_WORDS.contains(&word.norm.as_str())
-}
-
-fn same_stem(a: &str, b: &str) -> bool {
-    let prefix = |s: &str| s.char_indices().nth(STEM_CHARS).map_or(s.len(), |(i, _)| i);
-    a.chars().count() >= STEM_CHARS && a[..prefix(a)] == b[..prefix(b)]
 }
 
 /// Words that start a new clause inside a sentence.
@@ -487,4 +531,34 @@ fn windows(sentence: usize, ws: &[Word]) -> Vec<Window> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stem test as first written: against every word of the vocabulary.
+    fn same_stem(a: &str, b: &str) -> bool {
+        let prefix = |s: &str| s.char_indices().nth(STEM_CHARS).map_or(s.len(), |(i, _)| i);
+        a.chars().count() >= STEM_CHARS && a[..prefix(a)] == b[..prefix(b)]
+    }
+
+    #[test]
+    fn vocabulary_look_up_agrees_with_comparing_every_stem() {
+        let words = [
+            "vomit", "vomiting", "blood", "tar", "fainted", "bleeding", "crème", "naïve",
+        ];
+        let vocabulary = Vocabulary::new(words.iter().map(|w| w.to_string()).collect());
+        let probes = [
+            "vomit", "vomited", "vomi", "blood", "bloody", "bloo", "tar", "tarry", "faint",
+            "fainte", "fainted", "bleed", "crème", "crèmes", "crèm", "naïve", "naïvety", "", "xyz",
+            "bleeding",
+        ];
+        for probe in probes {
+            let slow = words.contains(&probe)
+                || (probe.chars().count() >= STEM_CHARS
+                    && words.iter().any(|v| same_stem(v, probe)));
+            assert_eq!(vocabulary.has(probe), slow, "{probe}");
+        }
+    }
 }
