@@ -128,14 +128,20 @@ pub fn check_entry(
         );
     }
     for (i, line) in entry.asked.iter().enumerate() {
-        check_text(
-            toml,
-            &format!("asked[{i}]"),
-            "chat line",
-            line,
-            Limits::ASKED,
-            out,
-        );
+        let at = format!("asked[{i}]");
+        let chars = line.chars().count();
+        if line.trim().is_empty() {
+            out.push(toml.error(&at, "chat line is empty"));
+        } else if chars > Limits::ASKED {
+            // Not a Discord limit: a longer line is a story, and its question gets lost in it.
+            out.push(toml.error(
+                &at,
+                format!(
+                    "chat line is {chars} characters; keep it to at most {} around one question",
+                    Limits::ASKED
+                ),
+            ));
+        }
     }
     let mut seen = HashMap::new();
     for (key, text) in entry.keyed_phrasings() {
