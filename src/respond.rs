@@ -229,7 +229,7 @@ impl Gutcheck {
             .filter(|_| needs_model(&lexical))
             .map(|s| s.model.ahead(&[&words]));
         let red_flags = self.triage.scan(&cleaned);
-        let decided = self.decide_after(&cleaned, lexical, thresholds);
+        let decided = self.decide_after(&cleaned, &words, lexical, thresholds);
         self.compose(message, &decided, red_flags)
     }
 
@@ -243,21 +243,19 @@ impl Gutcheck {
     /// shows, computed in one place so the two cannot disagree.
     fn decide(&self, cleaned: &Cleaned, thresholds: &Thresholds) -> Decided {
         let words = crate::text::idiom::blanked(&cleaned.text);
-        self.decide_after(cleaned, self.engine.retrieve(&words), thresholds)
+        self.decide_after(cleaned, &words, self.engine.retrieve(&words), thresholds)
     }
 
-    /// `decide`, the message's own words (`lexical`) already looked up.
+    /// `decide`, the message as retrieval reads it (`words`, idioms blanked) already looked
+    /// up (`lexical`).
     fn decide_after(
         &self,
         cleaned: &Cleaned,
+        words: &str,
         lexical: Retrieval,
         thresholds: &Thresholds,
     ) -> Decided {
-        let own = self.decide_words(
-            &crate::text::idiom::blanked(&cleaned.text),
-            lexical,
-            thresholds,
-        );
+        let own = self.decide_words(words, lexical, thresholds);
         if matches!(own.decision, Decision::Answer(_))
             || cleaned.quoted.is_empty()
             || cleaned.text.split_whitespace().count() > MAX_WORDS_UNDER_QUOTE

@@ -525,11 +525,11 @@ impl Triage {
     }
 }
 
-/// What a rule needs to know of each sentence, computed once per message.
 /// How many sentences before a trigger a `require_any` companion may stand, for rules that
 /// need no duration.
 const COMPANION_BEFORE: usize = 2;
 
+/// What a rule needs to know of each sentence, computed once per message.
 struct RuleFacts {
     /// The sentence has one of the escalation phrases, not negated.
     escalates: Vec<bool>,
