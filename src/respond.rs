@@ -689,13 +689,15 @@ impl std::fmt::Display for Explanation {
                     t,
                     "semantic margin {:.3}; the model answers alone at cosine >= {:.2} with margin >= {:.2}, \
                      with the words' agreement at >= {:.2} (coverage >= {:.2}); a word match stands when \
-                     its entry is at cosine >= {:.2}",
+                     its entry is at cosine >= {:.2}, and when it does not, the model's first entry \
+                     is answered at >= {:.2}",
                     ranking.margin(),
                     th.semantic_answer,
                     th.semantic_margin,
                     th.agree_cosine,
                     th.agree_coverage,
-                    th.semantic_veto
+                    th.semantic_veto,
+                    th.override_cosine
                 );
             }
             None => {

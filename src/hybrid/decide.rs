@@ -20,6 +20,8 @@ pub enum Rule {
     BothAgree,
     /// The message names one entry's subject and no other's, and the model puts it near.
     Anchored,
+    /// The words were sure of one entry, the model vetoed it and is itself sure of another.
+    MeaningOverWords,
     /// The lexical engine was sure but the model found the message far from that entry, or
     /// clearly closer to another.
     SemanticVeto,
@@ -37,6 +39,9 @@ impl Rule {
             Rule::BothAgree => "words and meaning both point to the same entry",
             Rule::Anchored => {
                 "the message names this entry's subject alone, and the meaning is near"
+            }
+            Rule::MeaningOverWords => {
+                "the words point to another entry, but the meaning is close to this one and clearly ahead"
             }
             Rule::SemanticVeto => {
                 "the words match one entry but the meaning is far from it, or closer to another"
@@ -95,6 +100,13 @@ pub fn decide(
         return (Decision::Answer(entry), Rule::Anchored);
     }
     let vetoed = lexical_sure.is_some();
+    if vetoed
+        && let Some(s) = semantic.top()
+        && s.cosine >= th.override_cosine
+        && semantic.margin() >= th.semantic_margin
+    {
+        return (Decision::Answer(s.entry), Rule::MeaningOverWords);
+    }
     match suggestions(lexical, semantic, th) {
         Some(d) => (
             d,
@@ -151,4 +163,68 @@ fn suggestions(
     }
     entries.truncate(crate::search::decide::MAX_SUGGESTIONS);
     (!entries.is_empty()).then_some(Decision::Suggest(entries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hybrid::SemanticCandidate;
+    use crate::search::Candidate;
+
+    fn words_sure_of(entry: usize) -> Retrieval {
+        let candidate = |entry, score, coverage| Candidate {
+            entry,
+            score,
+            best_phrasing: None,
+            coverage,
+            matched: Vec::new(),
+            missing: Vec::new(),
+            focus: 1.0,
+        };
+        Retrieval {
+            candidates: vec![candidate(entry, 10.0, 0.9), candidate(9, 2.0, 0.3)],
+            ..Retrieval::default()
+        }
+    }
+
+    fn meaning(ranked: &[(usize, f32)]) -> SemanticRanking {
+        SemanticRanking {
+            candidates: ranked
+                .iter()
+                .map(|&(entry, cosine)| SemanticCandidate {
+                    entry,
+                    id: format!("e{entry}"),
+                    cosine,
+                    phrasing: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_vetoed_word_match_gives_way_to_a_clear_meaning() {
+        let th = Thresholds::ASKED;
+        let clear = meaning(&[(2, 0.66), (0, 0.40)]);
+        assert_eq!(
+            decide(&words_sure_of(0), None, Some(&clear), &th),
+            (Decision::Answer(2), Rule::MeaningOverWords)
+        );
+        // Not close enough: vetoed, nothing answered.
+        let unsure = meaning(&[(2, 0.58), (0, 0.40)]);
+        assert_eq!(
+            decide(&words_sure_of(0), None, Some(&unsure), &th).1,
+            Rule::SemanticVeto
+        );
+        // Close but not clearly ahead of the next entry.
+        let tied = meaning(&[(2, 0.66), (3, 0.65), (0, 0.40)]);
+        assert_eq!(
+            decide(&words_sure_of(0), None, Some(&tied), &th).1,
+            Rule::SemanticVeto
+        );
+        // Passive answers never take this path.
+        assert_eq!(
+            decide(&words_sure_of(0), None, Some(&clear), &Thresholds::PASSIVE).1,
+            Rule::SemanticVeto
+        );
+    }
 }
