@@ -172,9 +172,13 @@ impl Embedder {
         let owner = self.owner();
         let mut out: Vec<Option<Embedding>> =
             texts.iter().map(|t| ahead::computed(owner, t)).collect();
+        // Each distinct text still to compute, with its place in the pass (a set, not a scan:
+        // building the FAQ's vectors passes thousands of texts).
+        let mut slot: HashMap<&str, usize> = HashMap::new();
         let mut run: Vec<String> = Vec::new();
         for (t, v) in texts.iter().zip(&out) {
-            if v.is_none() && !run.iter().any(|r| r == t) {
+            if v.is_none() && !slot.contains_key(t) {
+                slot.insert(t, run.len());
                 run.push(t.to_string());
             }
         }
@@ -190,7 +194,7 @@ impl Embedder {
         let vectors = self.run(&run);
         for (t, v) in texts.iter().zip(out.iter_mut()) {
             if v.is_none() {
-                *v = run.iter().position(|r| r == t).map(|i| vectors[i].clone());
+                *v = slot.get(t).map(|&i| vectors[i].clone());
             }
         }
         ahead::keep(owner, &run, &vectors);
