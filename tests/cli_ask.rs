@@ -7,7 +7,7 @@ use std::process::{Child, Command, Output, Stdio};
 #[path = "support/cli.rs"]
 mod cli;
 
-use cli::{faq, faq_copy, root};
+use cli::{faq, faq_copy};
 
 fn gutcheck(faq: &Path, index: &Path, args: &[&str]) -> Command {
     cli::gutcheck(faq, index, cli::Retrieval::WithModel, args)
@@ -24,24 +24,13 @@ fn ask(tmp: &Path, args: &[&str]) -> Output {
     run(&faq(), &seeded_index(tmp), args)
 }
 
-/// A fresh index folder under `tmp` holding a copy of the repository's cache of FAQ vectors
-/// (made once if absent), so each test does not embed a thousand phrasings again: the index
-/// itself is still built from scratch.
+/// A fresh index folder under `tmp` holding a copy of the tests' shared cache of FAQ vectors,
+/// so each test does not embed a thousand phrasings again: the index itself is still built
+/// from scratch.
 fn seeded_index(tmp: &Path) -> PathBuf {
-    static WARM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    let cache = WARM.get_or_init(|| {
-        let index = root().join("index");
-        let out = run(&faq(), &index, &["index"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        index.join("vectors.bin")
-    });
     let dir = tmp.join("index");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(cache, dir.join("vectors.bin")).unwrap();
+    std::fs::copy(cli::shared_vectors(), dir.join("vectors.bin")).unwrap();
     dir
 }
 

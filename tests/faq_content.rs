@@ -5,6 +5,9 @@ use std::path::Path;
 
 use gutcheck::faq::{Date, Faq};
 
+#[path = "support/cli.rs"]
+mod cli;
+
 /// The FAQ as of a fixed day, so that entries ageing past their review date (a warning that
 /// asks a moderator to re-check them) do not break the build on some future morning.
 fn shipped() -> Faq {
@@ -167,7 +170,7 @@ fn questions_on_the_new_topics_find_their_entries() {
     let g = Gutcheck::from_faq_cached(
         faq,
         &gutcheck::respond::ModelChoice::default(),
-        Some(&root.join("index/vectors.bin")),
+        Some(cli::shared_vectors()),
     )
     .unwrap();
     let report = Report::run(&cases, |m| {

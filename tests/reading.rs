@@ -8,7 +8,11 @@ use std::path::Path;
 use gutcheck::reply::Reply;
 use gutcheck::respond::{Gutcheck, ModelChoice};
 
+#[path = "support/cli.rs"]
+mod cli;
+
 fn core() -> Gutcheck {
+    cli::shared_vectors();
     Gutcheck::load_in_ram(Path::new("faq"), &ModelChoice::default()).expect("the shipped FAQ loads")
 }
 

@@ -11,6 +11,9 @@ use gutcheck::respond::{Gutcheck, ModelChoice};
 use gutcheck::search::Thresholds;
 use gutcheck::search::eval::{self, Report, Verdict};
 
+#[path = "support/cli.rs"]
+mod cli;
+
 const MIN_PRECISION: f64 = 0.95;
 const MIN_ANSWERED_IN_SCOPE: f64 = 0.85;
 
@@ -20,12 +23,7 @@ fn root() -> &'static Path {
 
 fn gutcheck() -> Gutcheck {
     let faq = Faq::load(&root().join("faq")).unwrap_or_else(|d| panic!("the FAQ must load:\n{d}"));
-    Gutcheck::from_faq_cached(
-        faq,
-        &ModelChoice::default(),
-        Some(&root().join("index/vectors.bin")),
-    )
-    .unwrap()
+    Gutcheck::from_faq_cached(faq, &ModelChoice::default(), Some(cli::shared_vectors())).unwrap()
 }
 
 fn verdict(g: &Gutcheck, message: &str, thresholds: &Thresholds) -> Verdict {

@@ -7,6 +7,9 @@ mod cli;
 use gutcheck::respond::{Gutcheck, ModelChoice};
 
 fn core(model: ModelChoice) -> Gutcheck {
+    if !matches!(model, ModelChoice::Off) {
+        cli::shared_vectors();
+    }
     Gutcheck::load_in_ram(&cli::faq(), &model).expect("the FAQ loads")
 }
 

@@ -6,7 +6,13 @@ use std::path::Path;
 
 use gutcheck::respond::{Gutcheck, ModelChoice};
 
+#[path = "support/cli.rs"]
+mod cli;
+
 fn core(model: ModelChoice) -> Gutcheck {
+    if !matches!(model, ModelChoice::Off) {
+        cli::shared_vectors();
+    }
     Gutcheck::load_in_ram(Path::new("faq"), &model).expect("the shipped FAQ loads")
 }
 

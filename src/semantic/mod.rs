@@ -84,6 +84,10 @@ impl Embedding {
     }
 }
 
+/// How many texts `embed_remembered_batch` runs in one model pass: enough to share each
+/// layer's weights, few enough that the pass's scratch stays a few MB.
+const REMEMBERED_PASS: usize = 32;
+
 pub struct Embedder {
     tokenizer: Tokenizer,
     model: bert::Bert,
@@ -153,6 +157,47 @@ impl Embedder {
             .unwrap_or_else(|p| p.into_inner())
             .insert(key, v.clone());
         v
+    }
+
+    /// As `embed_remembered` for many texts, run in passes of `REMEMBERED_PASS` texts: a
+    /// pass reads each layer's weights once for all its texts, where one text a pass reads
+    /// them once a text (building a FAQ's vectors embeds thousands).
+    pub fn embed_remembered_batch(&self, texts: &[&str]) -> Vec<Embedding> {
+        let mut out: Vec<Option<Embedding>> = {
+            let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+            texts
+                .iter()
+                .map(|t| memo.get(&text_key(t)).cloned())
+                .collect()
+        };
+        let missing: Vec<&str> = texts
+            .iter()
+            .zip(&out)
+            .filter(|(_, v)| v.is_none())
+            .map(|(t, _)| *t)
+            .collect();
+        for pass in missing.chunks(REMEMBERED_PASS) {
+            let vectors = self.embed_batch(pass);
+            self.remember(pass.iter().map(|t| text_key(t)).zip(vectors));
+        }
+        let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        for (t, v) in texts.iter().zip(out.iter_mut()) {
+            if v.is_none() {
+                *v = memo.get(&text_key(t)).cloned();
+            }
+        }
+        out.into_iter()
+            .map(|v| v.expect("every missing text was embedded"))
+            .collect()
+    }
+
+    /// Adds vectors computed elsewhere (a cache file made by this model) to the memo, so that
+    /// a reload after a start-up from the cache embeds only what changed.
+    pub fn remember(&self, known: impl IntoIterator<Item = (u64, Embedding)>) {
+        self.memo
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(known);
     }
 
     /// The sentence vector of `text` (mean of the token vectors, unit length). Text past

@@ -6,7 +6,7 @@
 //! is ignored whole. It is written to a temporary file and renamed into place, so a reader
 //! never sees half a file; any damage (bad magic, short file, other model) means "no cache".
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -39,32 +39,40 @@ impl Vectors {
         texts: &[&str],
         cache: Option<&Path>,
     ) -> (Vectors, BuildReport) {
-        let mut known = cache.map_or_else(HashMap::new, |path| {
+        let known = cache.map_or_else(HashMap::new, |path| {
             read_cache(path, embedder.fingerprint())
         });
-        let mut report = BuildReport::default();
-        let mut vectors = Vec::with_capacity(texts.len());
-        for text in texts {
-            let key = text_key(text);
-            let vector = match known.get(&key) {
-                Some(v) => {
-                    report.reused += 1;
-                    v.clone()
-                }
-                None => {
-                    report.embedded += 1;
-                    let v = embedder.embed_remembered(text);
-                    known.insert(key, v.clone());
-                    v
-                }
-            };
-            vectors.push(vector);
-        }
-        if let (Some(path), true) = (cache, report.embedded > 0) {
-            let keys: Vec<u64> = texts.iter().map(|t| text_key(t)).collect();
-            if let Err(e) = write_cache(path, embedder.fingerprint(), &keys, &vectors) {
-                report.cache_error = Some(format!("cannot write {}: {e}", path.display()));
+        let keys: Vec<u64> = texts.iter().map(|t| text_key(t)).collect();
+        let mut missing: Vec<&str> = Vec::new();
+        let mut seen = HashSet::new();
+        for (text, key) in texts.iter().zip(&keys) {
+            if !known.contains_key(key) && seen.insert(*key) {
+                missing.push(text);
             }
+        }
+        let fresh: HashMap<u64, Embedding> = missing
+            .iter()
+            .map(|t| text_key(t))
+            .zip(embedder.embed_remembered_batch(&missing))
+            .collect();
+        let vectors: Vec<Embedding> = keys
+            .iter()
+            .map(|key| known.get(key).or_else(|| fresh.get(key)).cloned())
+            .map(|v| v.expect("each text is cached or embedded above"))
+            .collect();
+        // The cache's vectors join the model's memo (the fresh ones are there already): a
+        // reload in this process (hot reload, a second core) then embeds only what changed.
+        let wanted: HashSet<u64> = keys.iter().copied().collect();
+        embedder.remember(known.into_iter().filter(|(key, _)| wanted.contains(key)));
+        let mut report = BuildReport {
+            embedded: missing.len(),
+            reused: texts.len() - missing.len(),
+            cache_error: None,
+        };
+        if let (Some(path), true) = (cache, report.embedded > 0)
+            && let Err(e) = write_cache(path, embedder.fingerprint(), &keys, &vectors)
+        {
+            report.cache_error = Some(format!("cannot write {}: {e}", path.display()));
         }
         (Vectors { vectors }, report)
     }

@@ -258,6 +258,15 @@ fn collapse_repeats(word: &str) -> String {
             run = 1;
             prev = Some(c);
         }
+        // A run of dots becomes one ellipsis, so that sentence splitting can tell "just...
+        // red" (one sentence, trailing off) from a full stop.
+        if c == '.' && run >= 2 {
+            if run == 2 {
+                out.pop();
+                out.push('\u{2026}');
+            }
+            continue;
+        }
         let limit = if c.is_alphanumeric() { 2 } else { 1 };
         if c.is_ascii_punctuation() && out.ends_with(|p: char| p.is_ascii_punctuation()) && run == 1
         {
@@ -325,5 +334,6 @@ mod tests {
     fn repeated_letters_and_marks_collapse() {
         assert_eq!(clean("sooooo baddd!!!").text, "soo badd!");
         assert_eq!(clean("zonulin?!?!").text, "zonulin?");
+        assert_eq!(clean("just..... red").text, "just\u{2026} red");
     }
 }

@@ -92,7 +92,14 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
             match c {
                 '.' if prev.is_some_and(|p| p.is_ascii_digit())
                     && next.is_some_and(|n| n.is_ascii_digit()) => {}
-                '.' | '!' | ';' | '\n' => end_sentence(&mut current, &mut out, false),
+                // Chat's trailing dots run on: "the bowl is just... red" is one sentence with
+                // a pause, not two. Dots before a capital, or at the end, still end it.
+                '.' if next == Some('.') => {}
+                // No pause either: the dots hold a phrase open ("just... red" is "just red").
+                '.' | '\u{2026}'
+                    if (prev == Some('.') || c == '\u{2026}')
+                        && runs_on(&text[i + c.len_utf8()..]) => {}
+                '.' | '\u{2026}' | '!' | ';' | '\n' => end_sentence(&mut current, &mut out, false),
                 '?' => end_sentence(&mut current, &mut out, true),
                 ',' | ':' | '-' | '\u{2013}' | '\u{2014}' | '(' | ')' => {
                     if let Some(last) = current.words.last_mut() {
@@ -107,6 +114,14 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     flush(&mut word, word_start, text.len(), &mut current);
     end_sentence(&mut current, &mut out, false);
     out
+}
+
+/// After a run of dots (or an ellipsis), the text goes on in the same sentence: a
+/// lower-case word follows on the same line.
+fn runs_on(rest: &str) -> bool {
+    rest.chars()
+        .find(|c| !matches!(c, ' ' | '\t'))
+        .is_some_and(char::is_lowercase)
 }
 
 /// A French (or Italian) elided article or pronoun: "l'", "d'", "j'", "qu'". English has no
@@ -179,6 +194,21 @@ mod tests {
                 vec!["yes"],
             ]
         );
+    }
+
+    #[test]
+    fn trailing_dots_before_a_lower_case_word_are_a_pause() {
+        assert_eq!(
+            norms("the bowl is just... red. Then… Nothing"),
+            vec![
+                vec!["the", "bowl", "is", "just", "red"],
+                vec!["then"],
+                vec!["nothing"]
+            ]
+        );
+        let s = sentences("so dizzy\u{2026} cant stand");
+        assert_eq!(s.len(), 1);
+        assert!(!s[0].words[1].pause_after);
     }
 
     #[test]

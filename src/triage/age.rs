@@ -89,6 +89,13 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
             || (matches!(before, Some("is" | "was" | "shes" | "hes"))
                 && i >= 2
                 && is_relative(&ws[i - 2].norm))
+            // "Dad's 74": the apostrophe drops, leaving "dads".
+            || before
+                .and_then(|b| b.strip_suffix('s'))
+                .is_some_and(|b| b != "he" && b != "she" && is_relative(b))
+                && (16..=OLDEST).contains(&n)
+            // "59 here, new to all this": an adult age introducing the writer.
+            || (after == Some("here") && (16..=OLDEST).contains(&n))
             // "58 and my stomach ...": an adult age opening the sentence.
             || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
             // "at 67 i've started ...": "at" an age, then the writer.
@@ -138,6 +145,8 @@ mod tests {
         assert_eq!(read("grandma is 80 and her stomach is upset"), [80]);
         assert_eq!(read("she's 88 and bloated"), [88]);
         assert_eq!(read("grandpa lives with us, 80. loose every day"), [80]);
+        assert_eq!(read("Dad's 74, suddenly bloated"), [74]);
+        assert_eq!(read("59 here, new to all this"), [59]);
     }
 
     #[test]
@@ -149,5 +158,7 @@ mod tests {
         assert!(read("diagnosed at 52").is_empty());
         assert!(read("my ferritin is 60").is_empty());
         assert!(read("38 and diarrhoea").is_empty());
+        assert!(read("dads 2 dogs are here").is_empty());
+        assert!(read("been 3 days here").is_empty());
     }
 }

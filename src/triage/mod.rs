@@ -525,6 +525,19 @@ impl Triage {
     }
 }
 
+/// Where a sentence's own words begin, past a greeting or the bot addressed by name ("bot,
+/// what does melena mean?", "hey guys is black poo normal"): a question word there still
+/// opens the question.
+fn opening_word(ws: &[words::Word]) -> usize {
+    const ADDRESS: &[&str] = &[
+        "bot", "gutcheck", "hey", "hi", "hello", "yo", "ok", "okay", "so", "guys", "um", "umm",
+    ];
+    ws.iter()
+        .take(3)
+        .take_while(|w| ADDRESS.contains(&w.norm.as_str()))
+        .count()
+}
+
 /// How many sentences before a trigger a `require_any` companion may stand, for rules that
 /// need no duration.
 const COMPANION_BEFORE: usize = 2;
@@ -762,15 +775,16 @@ impl<'a> Context<'a> {
         subjects.sort_by_key(|&(s, _, _)| s);
         let writer = subjects.iter().any(|&(_, _, who)| who == Who::Writer);
         // Chat drops question marks: "is black poop a symptom of leaky gut".
+        let opening = opening_word(ws);
         let question = sentence.question
             || find(&cues.question_opening, ws)
                 .iter()
-                .any(|m| m.start == 0);
+                .any(|m| m.start == opening);
         let general_question = question
             && !writer
             && find(&cues.general_question, ws)
                 .iter()
-                .any(|m| m.start == 0);
+                .any(|m| m.start == opening);
         let resolved = find(&cues.resolved, ws);
         let general = if writer {
             Vec::new()
@@ -958,12 +972,6 @@ impl<'a> Context<'a> {
         Some(who)
     }
 
-    /// The writer names themselves before the trigger ("I was watching a film and threw up
-    /// blood"), closer than anyone else.
-    fn writer_before(&self, m: &Match) -> bool {
-        self.subject_before_opt(m) == Some(Who::Writer)
-    }
-
     /// The sentence tells a story, not a report: a fiction cue with no writer before the
     /// trigger ("in the episode he vomits blood"); or, after the writer's nearest cue, a
     /// fiction cue right after it ("my dnd character is vomiting blood") or a character named
@@ -974,13 +982,16 @@ impl<'a> Context<'a> {
         if self.fiction.is_empty() {
             return false;
         }
-        if family || !self.writer_before(m) {
+        // The writer's own child is as real as the writer: "gave him toast and let him watch
+        // telly, now my son's pain is worse" is a report.
+        let real = |who: Who| matches!(who, Who::Writer | Who::Family);
+        if family || !self.subject_before_opt(m).is_some_and(real) {
             return true;
         }
         let writer_end = self
             .subjects
             .iter()
-            .filter(|&&(s, _, who)| s <= m.start && who == Who::Writer)
+            .filter(|&&(s, _, who)| s <= m.start && real(who))
             .map(|&(_, e, _)| e)
             .max();
         let character_between = |e: usize| {

@@ -52,8 +52,11 @@ pub const OTHER_BOT: Person = Person {
     permissions: 0,
 };
 
-/// A copy of the repository's `faq/` so a test may edit it.
+/// A copy of the repository's `faq/` so a test may edit it. The model's memo is warmed
+/// first (`cli::shared_vectors`), so the cores built over the copy embed only what a test
+/// changes.
 pub fn faq_copy() -> tempfile::TempDir {
+    cli::shared_vectors();
     let dir = tempfile::tempdir().unwrap();
     cli::copy_tree(&cli::faq(), dir.path());
     dir

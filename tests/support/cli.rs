@@ -5,6 +5,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+use gutcheck::faq::Faq;
+use gutcheck::respond::{Gutcheck, ModelChoice};
 
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,6 +17,22 @@ pub fn root() -> &'static Path {
 /// The shipped FAQ folder.
 pub fn faq() -> PathBuf {
     root().join("faq")
+}
+
+/// A cache of the shipped FAQ's vectors shared by every test binary (in cargo's
+/// `CARGO_TARGET_TMPDIR`), made by the first test that needs it. Calling this also puts the
+/// vectors in this process's model memo, so every core a test then builds over the shipped
+/// FAQ, or over a copy with a few edits, embeds only what differs: a debug build takes
+/// minutes to embed the whole FAQ, which each test binary would otherwise do again.
+pub fn shared_vectors() -> &'static Path {
+    static READY: OnceLock<PathBuf> = OnceLock::new();
+    READY.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("faq-vectors.bin");
+        let faq = Faq::load(&faq()).unwrap_or_else(|d| panic!("the shipped FAQ loads:\n{d}"));
+        Gutcheck::from_faq_cached(faq, &ModelChoice::default(), Some(&path))
+            .unwrap_or_else(|e| panic!("the model loads: {e}"));
+        path
+    })
 }
 
 /// How a test wants retrieval: with the embedding model, or by words only, which tests about
