@@ -72,8 +72,13 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
     let mut out = Vec::new();
     for (i, w) in ws.iter().enumerate() {
         if let Some(n) = decade(&w.norm) {
-            // "in my fifties", "she's in her sixties"
-            if i >= 1 && matches!(word(i - 1), Some("my" | "her" | "his" | "their" | "your")) {
+            // "in my fifties", "she's in her sixties", "late fifties"
+            if i >= 1
+                && matches!(
+                    word(i - 1),
+                    Some("my" | "her" | "his" | "their" | "your" | "mid" | "late" | "early")
+                )
+            {
                 out.push(n);
             }
             continue;
@@ -94,14 +99,20 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
                 .and_then(|b| b.strip_suffix('s'))
                 .is_some_and(|b| b != "he" && b != "she" && is_relative(b))
                 && (16..=OLDEST).contains(&n)
+            // "just hit 60": a milestone, only for ages past 40 and never before a unit
+            // ("hit 3 days without a poo").
+            || (matches!(before, Some("hit" | "hitting" | "reached"))
+                && (40..=OLDEST).contains(&n)
+                && !matches!(after, Some("days" | "day" | "weeks" | "times" | "kg" | "lbs" | "pounds")))
             // "59 here, new to all this": an adult age introducing the writer.
             || (after == Some("here") && (16..=OLDEST).contains(&n))
             // "58 and my stomach ...": an adult age opening the sentence.
             || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
             // "at 67 i've started ...": "at" an age, then the writer.
             || (before == Some("at") && matches!(after, Some("i" | "im" | "ive" | "id"))) || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
-            // "in my 50s": the digits and the "s" split.
-            || (after == Some("s") && matches!(before, Some("my" | "her" | "his" | "their")))
+            // "in my 50s", "late 50s": the digits and the "s" split.
+            || (after == Some("s")
+                && matches!(before, Some("my" | "her" | "his" | "their" | "mid" | "late" | "early")))
             // "58f", "61 m": a sex marker after an adult age (a temperature in Fahrenheit is
             // 95 or more).
             || (matches!(after, Some("f" | "m")) && (16..95).contains(&n))
@@ -147,6 +158,9 @@ mod tests {
         assert_eq!(read("grandpa lives with us, 80. loose every day"), [80]);
         assert_eq!(read("Dad's 74, suddenly bloated"), [74]);
         assert_eq!(read("59 here, new to all this"), [59]);
+        assert_eq!(read("late 50s and bloated"), [50]);
+        assert_eq!(read("in her early sixties"), [60]);
+        assert_eq!(read("just hit 60 and my gut changed"), [60]);
     }
 
     #[test]
