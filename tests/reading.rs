@@ -107,3 +107,41 @@ fn glossed_phrases_carry_their_sense_into_triage() {
         ["blood-in-stool"]
     );
 }
+
+#[test]
+fn dehydration_and_drinking_phrases_are_glossed() {
+    // Each missed its alarm before its phrase was glossed: "n'a pas mouillé de couche" (no
+    // wet nappy), Portuguese "bebe" (drinks, not baby) and a German report too short for the
+    // old marker list ("Da war heute morgen Blut am Klopapier").
+    let core = core();
+    for (message, rule) in [
+        (
+            "mon bébé n'a pas mouillé de couche depuis 8 heures, il vomit tout",
+            "cannot-keep-fluids-down",
+        ),
+        (
+            "meu filho vomita tudo que bebe desde ontem",
+            "cannot-keep-fluids-down",
+        ),
+        ("Da war heute morgen Blut am Klopapier", "blood-in-stool"),
+        (
+            "mi hijo lleva vomitando desde ayer y no ha mojado el pañal en todo el día",
+            "cannot-keep-fluids-down",
+        ),
+    ] {
+        assert!(
+            alarms(&core.respond(message)).contains(&rule),
+            "{message:?}: {:?}",
+            alarms(&core.respond(message))
+        );
+    }
+    // A planned diet explains weight lost, in Portuguese too.
+    assert!(
+        alarms(
+            &core.respond(
+                "fiz dieta e perdi 4 kg em dois meses com acompanhamento de nutricionista"
+            )
+        )
+        .is_empty()
+    );
+}
