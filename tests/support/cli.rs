@@ -20,7 +20,8 @@ pub fn faq() -> PathBuf {
 }
 
 /// A cache of the shipped FAQ's vectors shared by every test binary (in cargo's
-/// `CARGO_TARGET_TMPDIR`), made by the first test that needs it. Calling this also puts the
+/// `CARGO_TARGET_TMPDIR`), made by the first test that needs it (from `index/vectors.bin`
+/// when a release build made one). Calling this also puts the
 /// vectors in this process's model memo, so every core a test then builds over the shipped
 /// FAQ, or over a copy with a few edits, embeds only what differs: a debug build takes
 /// minutes to embed the whole FAQ, which each test binary would otherwise do again.
@@ -28,6 +29,12 @@ pub fn shared_vectors() -> &'static Path {
     static READY: OnceLock<PathBuf> = OnceLock::new();
     READY.get_or_init(|| {
         let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("faq-vectors.bin");
+        // The README's quick start (and `.ci/run`) builds `index/` with a release binary
+        // first: its cache holds the same texts under the same model, so start from it.
+        let built = root().join("index").join("vectors.bin");
+        if !path.exists() && built.exists() {
+            let _ = std::fs::copy(&built, &path);
+        }
         let faq = Faq::load(&faq()).unwrap_or_else(|d| panic!("the shipped FAQ loads:\n{d}"));
         Gutcheck::from_faq_cached(faq, &ModelChoice::default(), Some(&path))
             .unwrap_or_else(|e| panic!("the model loads: {e}"));
