@@ -139,29 +139,10 @@ impl Embedder {
         })
     }
 
-    /// As `embed`, remembering the vector for the life of the model (for FAQ texts, not
-    /// messages: the memo is never emptied).
-    pub fn embed_remembered(&self, text: &str) -> Embedding {
-        let key = text_key(text);
-        if let Some(v) = self
-            .memo
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
-            return v.clone();
-        }
-        let v = self.embed(text);
-        self.memo
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, v.clone());
-        v
-    }
-
-    /// As `embed_remembered` for many texts, run in passes of `REMEMBERED_PASS` texts: a
-    /// pass reads each layer's weights once for all its texts, where one text a pass reads
-    /// them once a text (building a FAQ's vectors embeds thousands).
+    /// As `embed_batch`, remembering each vector for the life of the model (for FAQ texts,
+    /// not messages: the memo is never emptied), in passes of `REMEMBERED_PASS` texts: a pass
+    /// reads each layer's weights once for all its texts (building a FAQ's vectors embeds
+    /// thousands).
     pub fn embed_remembered_batch(&self, texts: &[&str]) -> Vec<Embedding> {
         let mut out: Vec<Option<Embedding>> = {
             let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());

@@ -43,17 +43,18 @@ impl Vectors {
             read_cache(path, embedder.fingerprint())
         });
         let keys: Vec<u64> = texts.iter().map(|t| text_key(t)).collect();
-        let mut missing: Vec<&str> = Vec::new();
+        let mut missing: Vec<(u64, &str)> = Vec::new();
         let mut seen = HashSet::new();
-        for (text, key) in texts.iter().zip(&keys) {
-            if !known.contains_key(key) && seen.insert(*key) {
-                missing.push(text);
+        for (text, &key) in texts.iter().zip(&keys) {
+            if !known.contains_key(&key) && seen.insert(key) {
+                missing.push((key, text));
             }
         }
+        let missing_texts: Vec<&str> = missing.iter().map(|&(_, t)| t).collect();
         let fresh: HashMap<u64, Embedding> = missing
             .iter()
-            .map(|t| text_key(t))
-            .zip(embedder.embed_remembered_batch(&missing))
+            .map(|&(key, _)| key)
+            .zip(embedder.embed_remembered_batch(&missing_texts))
             .collect();
         let vectors: Vec<Embedding> = keys
             .iter()
