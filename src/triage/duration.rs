@@ -134,6 +134,11 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
                 }
                 return amount(words, i + 2).map(|(len, h)| (2 + len, h));
             }
+            if matches!(here, "day" | "week") {
+                // "day 3 of throwing up": the count is how long it has gone on.
+                let n = number(w(i + 1)?).filter(|_| w(i + 2) == Some("of"))?;
+                return Some((3, n * unit_hours(here)?));
+            }
             if here == "all" {
                 return Some((
                     2,
@@ -234,6 +239,9 @@ mod tests {
         assert_eq!(days("this past week"), [7]);
         assert_eq!(days("the last 2 months"), [60]);
         assert!(days("the last time").is_empty());
+        assert_eq!(days("day 3 of throwing up"), [3]);
+        assert_eq!(days("week two of this"), [14]);
+        assert!(days("day 3 was fine").is_empty());
     }
 
     #[test]
