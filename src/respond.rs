@@ -680,26 +680,7 @@ impl std::fmt::Display for Explanation {
             th.suggest_score_ratio * 100.0
         );
         match &self.semantic {
-            Some(ranking) => {
-                let _ = writeln!(t, "meaning (model cosine with the closest phrasing):");
-                for (i, c) in ranking.candidates.iter().take(5).enumerate() {
-                    let _ = writeln!(t, "{}. {:.3}  {:?}", i + 1, c.cosine, c.phrasing);
-                }
-                let _ = writeln!(
-                    t,
-                    "semantic margin {:.3}; the model answers alone at cosine >= {:.2} with margin >= {:.2}, \
-                     with the words' agreement at >= {:.2} (coverage >= {:.2}); a word match stands when \
-                     its entry is at cosine >= {:.2}, and when it does not, the model's first entry \
-                     is answered at >= {:.2}",
-                    ranking.margin(),
-                    th.semantic_answer,
-                    th.semantic_margin,
-                    th.agree_cosine,
-                    th.agree_coverage,
-                    th.semantic_veto,
-                    th.override_cosine
-                );
-            }
+            Some(ranking) => write_meaning(&mut t, ranking, th),
             None => {
                 let _ = writeln!(
                     t,
@@ -716,6 +697,39 @@ impl std::fmt::Display for Explanation {
         let _ = write!(t, "decision: {decision}");
         f.write_str(&t)
     }
+}
+
+/// The model's side of `why`: its closest entries, the closest out-of-scope example and the
+/// thresholds its rules read.
+fn write_meaning(t: &mut String, ranking: &SemanticRanking, th: &Thresholds) {
+    let _ = writeln!(t, "meaning (model cosine with the closest phrasing):");
+    for (i, c) in ranking.candidates.iter().take(5).enumerate() {
+        let _ = writeln!(t, "{}. {:.3}  {:?}", i + 1, c.cosine, c.phrasing);
+    }
+    if let Some(o) = &ranking.out_of_scope {
+        let _ = writeln!(
+            t,
+            "closest question this FAQ does not answer: {:.3}  {:?}",
+            o.cosine, o.example
+        );
+    }
+    let _ = writeln!(
+        t,
+        "semantic margin {:.3}; the model answers alone at cosine >= {:.2} with margin >= {:.2}, \
+         or at >= {:.2} with margin >= {:.2}, with the words' agreement at >= {:.2} (coverage \
+         >= {:.2}); a word match stands when its entry is at cosine >= {:.2}, and when it does \
+         not, the model's first entry is answered at >= {:.2}; nothing is answered that is \
+         closer to a question this FAQ does not answer",
+        ranking.margin(),
+        th.semantic_answer,
+        th.semantic_margin,
+        th.lead_cosine,
+        th.lead_margin,
+        th.agree_cosine,
+        th.agree_coverage,
+        th.semantic_veto,
+        th.override_cosine
+    );
 }
 
 fn cleaned_text<S: serde::Serializer>(cleaned: &Cleaned, s: S) -> Result<S::Ok, S::Error> {

@@ -154,6 +154,33 @@ fn passive_thresholds_answer_a_subset_and_nothing_out_of_scope() {
     );
 }
 
+/// Near misses in our own words (not copies of `faq/out_of_scope.toml`): each is closer in
+/// meaning to a question that file lists than to any entry, and gets neither an answer nor
+/// "did you mean" suggestions. Before that file, the first was answered with the NSAIDs
+/// entry and the others were offered entries.
+#[test]
+fn near_misses_the_faq_does_not_answer_get_nothing() {
+    let g = gutcheck();
+    for message in [
+        "can i take ibuprofen and paracetamol together for a migraine",
+        "how long does a tattoo take to fully heal before the gym",
+        "what zinc lozenges are best when you've got a cold",
+        "is it ok to take antihistamines every night for allergies",
+    ] {
+        let explained = g.explain(message);
+        assert_eq!(
+            explained.rule,
+            gutcheck::hybrid::decide::Rule::OutOfScope,
+            "{message:?}: {explained}"
+        );
+        let reply = g.respond(message);
+        assert!(
+            reply.answer.is_none() && reply.suggestions.is_empty(),
+            "{message:?}"
+        );
+    }
+}
+
 #[test]
 fn empty_and_noise_only_messages_abstain_politely() {
     let g = gutcheck();

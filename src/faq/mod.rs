@@ -6,6 +6,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod glossary;
 pub mod model;
+pub mod out_of_scope;
 pub mod redflags;
 pub mod validate;
 
@@ -35,6 +36,8 @@ pub struct Faq {
     pub red_flags: Vec<RedFlagRule>,
     pub context: ContextFile,
     pub synonyms: Vec<SynonymGroup>,
+    /// Chat messages near the FAQ's subjects that it does not answer (`faq/out_of_scope.toml`).
+    pub out_of_scope: Vec<String>,
     /// Foreign words glossed into English before a message is read (`faq/glossary/`).
     pub glossary: crate::text::gloss::Glossary,
     /// Stable over runs and machines: a hash of every FAQ file's path and bytes.
@@ -121,6 +124,8 @@ impl Faq {
             Some(file.groups)
         });
 
+        let out_of_scope = load_out_of_scope(dir, &entries, &mut out, &mut hasher);
+
         let glossary_files = glossary::load(dir, &mut out);
         for (_, toml) in &glossary_files {
             let name = toml.path.file_name().unwrap_or_default().to_string_lossy();
@@ -183,6 +188,7 @@ impl Faq {
             red_flags: red_flags.unwrap_or_default(),
             context: context.unwrap_or_default(),
             synonyms: synonyms.unwrap_or_default(),
+            out_of_scope,
             glossary: crate::text::gloss::Glossary::new(&glossary_files),
             fingerprint: hasher.finish(),
             warnings: out.clone(),
@@ -238,6 +244,32 @@ impl Faq {
             if self.red_flags.len() == 1 { "" } else { "s" }
         )
     }
+}
+
+/// `faq/out_of_scope.toml` when present (it is optional), checked against the entries.
+fn load_out_of_scope(
+    dir: &Path,
+    entries: &[Entry],
+    out: &mut Diagnostics,
+    hasher: &mut Fingerprint,
+) -> Vec<String> {
+    let path = dir.join(out_of_scope::OUT_OF_SCOPE_FILE);
+    if !path.exists() {
+        return Vec::new();
+    }
+    let toml = match TomlFile::read(&path) {
+        Ok(toml) => toml,
+        Err(d) => {
+            out.push(d);
+            return Vec::new();
+        }
+    };
+    hasher.add(out_of_scope::OUT_OF_SCOPE_FILE, &toml.text);
+    let Some(file) = parse_into::<out_of_scope::OutOfScopeFile>(&toml, out) else {
+        return Vec::new();
+    };
+    out_of_scope::validate(&file, &toml, entries, out);
+    file.examples
 }
 
 fn parse_into<T: serde::de::DeserializeOwned>(toml: &TomlFile, out: &mut Diagnostics) -> Option<T> {

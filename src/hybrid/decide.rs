@@ -16,6 +16,8 @@ pub enum Rule {
     LexicalConfident,
     /// The model alone was sure: close to one entry's phrasing and clearly ahead of the rest.
     SemanticConfident,
+    /// The model alone, less close to one entry's phrasing but far ahead of the rest.
+    SemanticLead,
     /// Both put the same entry first, each with moderate confidence.
     BothAgree,
     /// The message names one entry's subject and no other's, and the model puts it near.
@@ -25,6 +27,9 @@ pub enum Rule {
     /// The lexical engine was sure but the model found the message far from that entry, or
     /// clearly closer to another.
     SemanticVeto,
+    /// The message is closer in meaning to a question the FAQ does not answer
+    /// (`faq/out_of_scope.toml`) than to the entry it would have had.
+    OutOfScope,
     /// Neither was sure enough: near entries are offered.
     Suggest,
     /// Nothing was close.
@@ -36,6 +41,7 @@ impl Rule {
         match self {
             Rule::LexicalConfident => "the words match one entry well and the model agrees",
             Rule::SemanticConfident => "the meaning is close to one entry and clearly ahead",
+            Rule::SemanticLead => "the meaning is near one entry and far ahead of every other",
             Rule::BothAgree => "words and meaning both point to the same entry",
             Rule::Anchored => {
                 "the message names this entry's subject alone, and the meaning is near"
@@ -45,6 +51,9 @@ impl Rule {
             }
             Rule::SemanticVeto => {
                 "the words match one entry but the meaning is far from it, or closer to another"
+            }
+            Rule::OutOfScope => {
+                "the meaning is closer to a question this FAQ does not answer than to any entry"
             }
             Rule::Suggest => "no entry is sure enough: suggestions",
             Rule::Nothing => "nothing is close",
@@ -56,8 +65,34 @@ impl Rule {
 const ANCHOR_RANK: usize = 1;
 
 /// Decides from the lexical retrieval, the entry its words alone name (`anchor`), and, when
-/// the model ran, the semantic ranking.
+/// the model ran, the semantic ranking. Whatever the rule, a message whose meaning is closer
+/// to an out-of-scope example than to the entry it would get (or, for suggestions, to the
+/// model's first entry) gets nothing.
 pub fn decide(
+    lexical: &Retrieval,
+    anchored: Option<usize>,
+    semantic: Option<&SemanticRanking>,
+    th: &Thresholds,
+) -> (Decision, Rule) {
+    let (decision, rule) = decide_in_scope(lexical, anchored, semantic, th);
+    let Some(semantic) = semantic else {
+        return (decision, rule);
+    };
+    let outside = match &decision {
+        Decision::Answer(entry) => semantic.out_of_scope_over(*entry),
+        Decision::Suggest(_) => semantic
+            .top()
+            .is_none_or(|top| semantic.out_of_scope_over(top.entry)),
+        Decision::Nothing => false,
+    };
+    if outside {
+        (Decision::Nothing, Rule::OutOfScope)
+    } else {
+        (decision, rule)
+    }
+}
+
+fn decide_in_scope(
     lexical: &Retrieval,
     anchored: Option<usize>,
     semantic: Option<&SemanticRanking>,
@@ -81,6 +116,14 @@ pub fn decide(
         && semantic.margin() >= th.semantic_margin
     {
         return (Decision::Answer(s.entry), Rule::SemanticConfident);
+    }
+    // When the words were sure of an entry the model vetoed, `MeaningOverWords` decides.
+    if lexical_sure.is_none()
+        && let Some(s) = semantic.top()
+        && s.cosine >= th.lead_cosine
+        && semantic.margin() >= th.lead_margin
+    {
+        return (Decision::Answer(s.entry), Rule::SemanticLead);
     }
     if let (Some(l), Some(s)) = (lexical.top(), semantic.top())
         && l.entry == s.entry
@@ -189,6 +232,7 @@ mod tests {
 
     fn meaning(ranked: &[(usize, f32)]) -> SemanticRanking {
         SemanticRanking {
+            out_of_scope: None,
             candidates: ranked
                 .iter()
                 .map(|&(entry, cosine)| SemanticCandidate {
@@ -225,6 +269,57 @@ mod tests {
         assert_eq!(
             decide(&words_sure_of(0), None, Some(&clear), &Thresholds::PASSIVE).1,
             Rule::SemanticVeto
+        );
+    }
+
+    #[test]
+    fn a_far_lead_answers_at_a_lower_cosine() {
+        let th = Thresholds::ASKED;
+        let nothing = Retrieval::default();
+        let lead = meaning(&[(2, 0.62), (3, 0.50)]);
+        assert_eq!(
+            decide(&nothing, None, Some(&lead), &th),
+            (Decision::Answer(2), Rule::SemanticLead)
+        );
+        // The same cosine without the lead stays a suggestion.
+        let close = meaning(&[(2, 0.62), (3, 0.58)]);
+        assert_eq!(decide(&nothing, None, Some(&close), &th).1, Rule::Suggest);
+        assert_eq!(
+            decide(&nothing, None, Some(&lead), &Thresholds::PASSIVE).1,
+            Rule::Nothing
+        );
+    }
+
+    #[test]
+    fn a_message_nearer_a_question_the_faq_does_not_answer_gets_nothing() {
+        let th = Thresholds::ASKED;
+        let nothing = Retrieval::default();
+        let outside = |cosine| {
+            let mut m = meaning(&[(2, 0.72), (3, 0.60)]);
+            m.out_of_scope = Some(crate::hybrid::OutOfScope {
+                cosine,
+                example: "which antihistamine for hay fever".into(),
+            });
+            m
+        };
+        assert_eq!(
+            decide(&nothing, None, Some(&outside(0.80)), &th),
+            (Decision::Nothing, Rule::OutOfScope)
+        );
+        // Farther than the entry: the entry's rule stands.
+        assert_eq!(
+            decide(&nothing, None, Some(&outside(0.65)), &th),
+            (Decision::Answer(2), Rule::SemanticConfident)
+        );
+        // Words sure of an entry the model puts below the example: nothing either.
+        let mut vetoed = meaning(&[(0, 0.65), (9, 0.40)]);
+        vetoed.out_of_scope = Some(crate::hybrid::OutOfScope {
+            cosine: 0.70,
+            example: "how long does a piercing take to heal".into(),
+        });
+        assert_eq!(
+            decide(&words_sure_of(0), None, Some(&vetoed), &th),
+            (Decision::Nothing, Rule::OutOfScope)
         );
     }
 }

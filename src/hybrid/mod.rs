@@ -31,10 +31,20 @@ pub struct SemanticCandidate {
     pub phrasing: String,
 }
 
-/// What the semantic layer found for one message: the closest entries, best first.
+/// The out-of-scope example (`faq/out_of_scope.toml`) closest to a message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OutOfScope {
+    pub cosine: f32,
+    pub example: String,
+}
+
+/// What the semantic layer found for one message: the closest entries, best first, and the
+/// closest message the FAQ does not answer.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SemanticRanking {
     pub candidates: Vec<SemanticCandidate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of_scope: Option<OutOfScope>,
 }
 
 impl SemanticRanking {
@@ -58,12 +68,20 @@ impl SemanticRanking {
             .find(|c| c.entry == entry)
             .map_or(0.0, |c| c.cosine)
     }
+
+    /// The message means something the FAQ does not answer more than it means `entry`.
+    pub fn out_of_scope_over(&self, entry: usize) -> bool {
+        self.out_of_scope
+            .as_ref()
+            .is_some_and(|o| o.cosine > self.cosine_of(entry))
+    }
 }
 
-/// The FAQ's phrasings as vectors, with the entry each belongs to.
+/// The FAQ's phrasings as vectors, with the entry each belongs to, then the out-of-scope
+/// examples.
 pub struct SemanticIndex {
     vectors: Vectors,
-    /// Per vector: (entry, phrasing text).
+    /// Per vector: (entry, phrasing text); an out-of-scope example's entry is `entries`.
     owners: Vec<(usize, String)>,
     entries: usize,
 }
@@ -82,12 +100,14 @@ impl SemanticIndex {
     }
 
     /// Every entry's title, questions and chat lines, with the entry each belongs to, in index
-    /// order.
+    /// order, then the out-of-scope examples (owned by `faq.entries.len()`).
     pub fn phrasings(faq: &Faq) -> Vec<(usize, String)> {
+        let outside = faq.entries.len();
         faq.entries
             .iter()
             .enumerate()
             .flat_map(|(e, entry)| entry.meaning_phrasings().map(move |p| (e, p.to_string())))
+            .chain(faq.out_of_scope.iter().map(|x| (outside, x.clone())))
             .collect()
     }
 
@@ -113,15 +133,21 @@ impl SemanticIndex {
         self.vectors.is_empty()
     }
 
-    /// The entries whose phrasings are closest to `query`, best first, at most `TOP_ENTRIES`.
+    /// The entries whose phrasings are closest to `query`, best first, at most `TOP_ENTRIES`,
+    /// and the closest out-of-scope example.
     pub fn rank(&self, faq: &Faq, query: &Embedding) -> SemanticRanking {
-        let mut best: Vec<Option<(f32, usize)>> = vec![None; self.entries];
+        // One slot per entry, and the last for the out-of-scope examples.
+        let mut best: Vec<Option<(f32, usize)>> = vec![None; self.entries + 1];
         for (slot, cosine) in self.vectors.similarities(query).into_iter().enumerate() {
             let entry = self.owners[slot].0;
             if best[entry].is_none_or(|(c, _)| cosine > c) {
                 best[entry] = Some((cosine, slot));
             }
         }
+        let out_of_scope = best.pop().flatten().map(|(cosine, slot)| OutOfScope {
+            cosine,
+            example: self.owners[slot].1.clone(),
+        });
         let mut ranked: Vec<(usize, f32, usize)> = best
             .into_iter()
             .enumerate()
@@ -138,6 +164,9 @@ impl SemanticIndex {
                 phrasing: self.owners[slot].1.clone(),
             })
             .collect();
-        SemanticRanking { candidates }
+        SemanticRanking {
+            candidates,
+            out_of_scope,
+        }
     }
 }
