@@ -127,8 +127,10 @@ fn decide_in_scope(
     }
     if let (Some(l), Some(s)) = (lexical.top(), semantic.top())
         && l.entry == s.entry
-        && s.cosine >= th.agree_cosine
-        && l.coverage >= th.agree_coverage
+        && ((s.cosine >= th.agree_cosine && l.coverage >= th.agree_coverage)
+            || (s.cosine >= th.agree_lead_cosine
+                && semantic.margin() >= th.lead_margin
+                && l.coverage >= th.agree_lead_coverage))
     {
         return (Decision::Answer(s.entry), Rule::BothAgree);
     }
@@ -287,6 +289,38 @@ mod tests {
         assert_eq!(
             decide(&nothing, None, Some(&lead), &Thresholds::PASSIVE).1,
             Rule::Nothing
+        );
+    }
+
+    #[test]
+    fn agreement_with_a_far_lead_answers_at_a_lower_cosine() {
+        let th = Thresholds::ASKED;
+        let words = |coverage| Retrieval {
+            candidates: vec![Candidate {
+                entry: 4,
+                score: 6.0,
+                best_phrasing: None,
+                coverage,
+                matched: Vec::new(),
+                missing: Vec::new(),
+                focus: 1.0,
+            }],
+            ..Retrieval::default()
+        };
+        let far_ahead = meaning(&[(4, 0.56), (5, 0.45)]);
+        assert_eq!(
+            decide(&words(0.66), None, Some(&far_ahead), &th),
+            (Decision::Answer(4), Rule::BothAgree)
+        );
+        // Too little of a phrasing covered, or the lead too short: no answer.
+        assert_ne!(
+            decide(&words(0.40), None, Some(&far_ahead), &th).1,
+            Rule::BothAgree
+        );
+        let near = meaning(&[(4, 0.56), (5, 0.52)]);
+        assert_ne!(
+            decide(&words(0.66), None, Some(&near), &th).1,
+            Rule::BothAgree
         );
     }
 
