@@ -143,6 +143,9 @@ pub fn validate(file: &ContextFile, toml: &TomlFile, out: &mut Diagnostics) {
             if let Err(e) = crate::triage::pattern::parse(cue) {
                 out.push(toml.error(&at, format!("cue `{cue}` in `{name}`: {e}")));
             }
+            if let Some(word) = crate::triage::pattern::repeated_choice(cue) {
+                out.push(toml.error(&at, super::redflags::split_phrase_advice("cue", cue, &word)));
+            }
             if !seen.insert(
                 cue.split_whitespace()
                     .collect::<Vec<_>>()

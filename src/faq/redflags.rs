@@ -263,6 +263,9 @@ fn check_patterns(
                 if let Err(e) = pattern::parse(&expanded) {
                     out.push(toml.error(&path, format!("{what} `{text}`: {e}")));
                 }
+                if let Some(word) = pattern::repeated_choice(text) {
+                    out.push(toml.error(&path, split_phrase_advice(what, text, &word)));
+                }
             }
         }
         let norm = text
@@ -274,6 +277,14 @@ fn check_patterns(
             out.push(toml.error(&path, format!("{what} `{text}` is listed twice")));
         }
     }
+}
+
+/// `repeated_choice`'s finding, said so a moderator can fix it.
+pub fn split_phrase_advice(what: &str, text: &str, word: &str) -> String {
+    format!(
+        "{what} `{text}` offers `{word}` in two word choices: alternatives are single words, so \
+         `a b|c d` reads as `a`, then `b|c`, then `d`; write each phrase as its own {what}"
+    )
 }
 
 /// Checks what serde cannot: empty texts, lengths, duplicate ids and patterns, pattern syntax,

@@ -27,6 +27,7 @@
 //! changes the meaning (weight/height).
 
 use super::words::{Word, normalize_word, word_hash};
+use std::collections::HashMap;
 
 const DEFAULT_GAP: u8 = 3;
 const MAX_GAP: u8 = 6;
@@ -155,6 +156,44 @@ impl Match {
     pub fn last_literal(&self) -> usize {
         self.literals.last().copied().unwrap_or(self.start)
     }
+}
+
+/// A word offered in two different word choices of one pattern: alternatives are single
+/// words, so "playing up|acting up" reads as `playing`, then `up|acting`, then `up`, and
+/// never matches "acting up". Returns that word. Numbers are exempt ("9|10 10", "eight out
+/// of ten" are scores).
+pub fn repeated_choice(src: &str) -> Option<String> {
+    let mut first_group: HashMap<&str, (usize, usize)> = HashMap::new();
+    let choices = src
+        .split_whitespace()
+        .filter(|part| !part.starts_with("..") && !part.starts_with('@'));
+    for (group, part) in choices.enumerate() {
+        let alternatives: Vec<&str> = part
+            .trim_matches(['[', ']'])
+            .split('|')
+            .map(|w| w.trim_end_matches('*'))
+            .filter(|w| !w.is_empty() && !is_number(w))
+            .collect();
+        for word in &alternatives {
+            match first_group.get(word) {
+                Some(&(g, len)) if g != group && (len > 1 || alternatives.len() > 1) => {
+                    return Some(word.to_string());
+                }
+                Some(_) => {}
+                None => {
+                    first_group.insert(word, (group, alternatives.len()));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn is_number(word: &str) -> bool {
+    const NUMBER_WORDS: [&str; 10] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    word.bytes().all(|b| b.is_ascii_digit()) || NUMBER_WORDS.contains(&word)
 }
 
 pub fn parse(src: &str) -> Result<Pattern, String> {
@@ -379,6 +418,27 @@ fn within_one_edit(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
     use crate::triage::words::sentences;
+
+    #[test]
+    fn a_phrase_written_as_an_alternative_is_caught() {
+        // Each of these once shipped and never matched as meant.
+        assert_eq!(
+            repeated_choice("mess|off|playing up|acting up|not right").as_deref(),
+            Some("up")
+        );
+        assert_eq!(
+            repeated_choice("barely|hardly|cant|can barely ..1 wake").as_deref(),
+            Some("barely")
+        );
+        assert_eq!(
+            find("playing|acting up", "my gut is acting up"),
+            Some("acting up".into())
+        );
+        // Scores repeat numbers on purpose; different words in each choice are fine.
+        assert_eq!(repeated_choice("9|10 out of ten|10"), None);
+        assert_eq!(repeated_choice("@pain ..6 worse every|each day|week"), None);
+        assert_eq!(repeated_choice("blood ..2 [my|the] blood"), None);
+    }
 
     fn find(pattern: &str, text: &str) -> Option<String> {
         let p = parse(pattern).unwrap();
