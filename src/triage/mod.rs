@@ -514,6 +514,7 @@ impl Triage {
             if !qualifies[from..=(si + 1).min(qualifies.len() - 1)]
                 .iter()
                 .any(|&q| q)
+                && !ctx.qualified_by_trigger(&rule.require_any, m)
             {
                 return Err(match rule.min_days {
                     Some(_) => Reason::NotPersistent,
@@ -832,6 +833,23 @@ impl<'a> Context<'a> {
 
     fn negated(&self, m: &Match) -> bool {
         self.answered_no || self.negated_by(&self.negation, m)
+    }
+
+    /// A requirement met in the trigger's sentence, where a negation cue that is the accepted
+    /// trigger's own word does not count: in "no painkiller touches this stomach pain" the
+    /// "no" belongs to the trigger, so "stomach" is still a gut place.
+    fn qualified_by_trigger(&self, require_any: &[Pattern], m: &Match) -> bool {
+        let outside: Vec<Match> = self
+            .negation
+            .iter()
+            .filter(|c| !(m.start <= c.start && c.end <= m.end))
+            .cloned()
+            .collect();
+        require_any.iter().any(|p| {
+            p.find_all(&self.sentence.words).iter().any(|q| {
+                !self.answered_no && !self.negated_by(&outside, q) && !self.hypothetical(q)
+            })
+        })
     }
 
     /// The whole sentence is one negation cue ("no", "nope", "none").
