@@ -473,6 +473,8 @@ fn build_semantic(
         faq.red_flags.len(),
         &examples,
         &example_vectors,
+        // The FAQ's phrasings, out-of-scope examples included, are ordinary talk for triage:
+        // a window nearer one of them than to every alarm example is no candidate.
         Ordinary {
             phrasings: &texts[..phrasings.len()],
             vectors: vectors.clone().chain(plain_vectors),
@@ -717,7 +719,7 @@ fn write_meaning(t: &mut String, ranking: &SemanticRanking, th: &Thresholds) {
         t,
         "semantic margin {:.3}; the model answers alone at cosine >= {:.2} with margin >= {:.2}, \
          or at >= {:.2} with margin >= {:.2}, with the words' agreement at >= {:.2} (coverage \
-         >= {:.2}); a word match stands when its entry is at cosine >= {:.2}, and when it does \
+         >= {:.2}, or >= {:.2} and coverage >= {:.2} with that margin); a word match stands when its entry is at cosine >= {:.2}, and when it does \
          not, the model's first entry is answered at >= {:.2}; nothing is answered that is \
          closer to a question this FAQ does not answer",
         ranking.margin(),
@@ -727,6 +729,8 @@ fn write_meaning(t: &mut String, ranking: &SemanticRanking, th: &Thresholds) {
         th.lead_margin,
         th.agree_cosine,
         th.agree_coverage,
+        th.agree_lead_cosine,
+        th.agree_lead_coverage,
         th.semantic_veto,
         th.override_cosine
     );

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::diagnostic::{Diagnostics, TomlFile};
 use super::model::Entry;
-use super::validate::{Limits, normalize_phrasing};
+use super::validate::{check_chat_line, normalize_phrasing};
 
 pub const OUT_OF_SCOPE_FILE: &str = "out_of_scope.toml";
 
@@ -33,19 +33,9 @@ pub fn validate(file: &OutOfScopeFile, toml: &TomlFile, entries: &[Entry], out: 
     let mut seen = HashMap::new();
     for (i, example) in file.examples.iter().enumerate() {
         let at = format!("examples[{i}]");
-        let chars = example.chars().count();
+        check_chat_line(toml, &at, "example", example, out);
         if example.trim().is_empty() {
-            out.push(toml.error(&at, "example is empty: write a whole chat message"));
             continue;
-        }
-        if chars > Limits::ASKED {
-            out.push(toml.error(
-                &at,
-                format!(
-                    "example is {chars} characters; keep it to at most {}",
-                    Limits::ASKED
-                ),
-            ));
         }
         let norm = normalize_phrasing(example);
         if let Some(first) = seen.insert(norm.clone(), i) {

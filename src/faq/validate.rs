@@ -49,6 +49,30 @@ pub fn check_text(
     }
 }
 
+/// A whole chat message kept as content (an entry's `asked` line, an out-of-scope example):
+/// not empty, and at most `Limits::ASKED` characters. Not a Discord limit: a longer line is a
+/// story, and its question gets lost in it.
+pub fn check_chat_line(
+    toml: &TomlFile,
+    key_path: &str,
+    what: &str,
+    line: &str,
+    out: &mut Diagnostics,
+) {
+    let chars = line.chars().count();
+    if line.trim().is_empty() {
+        out.push(toml.error(key_path, format!("{what} is empty")));
+    } else if chars > Limits::ASKED {
+        out.push(toml.error(
+            key_path,
+            format!(
+                "{what} is {chars} characters; keep it to at most {} around one question",
+                Limits::ASKED
+            ),
+        ));
+    }
+}
+
 pub fn is_kebab_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
@@ -128,20 +152,7 @@ pub fn check_entry(
         );
     }
     for (i, line) in entry.asked.iter().enumerate() {
-        let at = format!("asked[{i}]");
-        let chars = line.chars().count();
-        if line.trim().is_empty() {
-            out.push(toml.error(&at, "chat line is empty"));
-        } else if chars > Limits::ASKED {
-            // Not a Discord limit: a longer line is a story, and its question gets lost in it.
-            out.push(toml.error(
-                &at,
-                format!(
-                    "chat line is {chars} characters; keep it to at most {} around one question",
-                    Limits::ASKED
-                ),
-            ));
-        }
+        check_chat_line(toml, &format!("asked[{i}]"), "chat line", line, out);
     }
     let mut seen = HashMap::new();
     for (key, text) in entry.keyed_phrasings() {

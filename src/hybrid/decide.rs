@@ -82,7 +82,7 @@ pub fn decide(
         Decision::Answer(entry) => semantic.out_of_scope_over(*entry),
         Decision::Suggest(_) => semantic
             .top()
-            .is_none_or(|top| semantic.out_of_scope_over(top.entry)),
+            .is_some_and(|top| semantic.out_of_scope_over(top.entry)),
         Decision::Nothing => false,
     };
     if outside {
@@ -321,6 +321,29 @@ mod tests {
         assert_ne!(
             decide(&words(0.66), None, Some(&near), &th).1,
             Rule::BothAgree
+        );
+    }
+
+    #[test]
+    fn suggestions_stand_when_the_model_ranked_no_entry() {
+        // Words alone suggest entry 0; the model, with no entry ranked, has nothing to weigh
+        // an out-of-scope example against.
+        let words = Retrieval {
+            candidates: vec![Candidate {
+                entry: 0,
+                score: 3.0,
+                best_phrasing: None,
+                coverage: 0.55,
+                matched: Vec::new(),
+                missing: Vec::new(),
+                focus: 1.0,
+            }],
+            ..Retrieval::default()
+        };
+        let none_ranked = SemanticRanking::default();
+        assert_eq!(
+            decide(&words, None, Some(&none_ranked), &Thresholds::ASKED),
+            (Decision::Suggest(vec![0]), Rule::Suggest)
         );
     }
 
