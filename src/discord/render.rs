@@ -348,7 +348,9 @@ pub fn red_flags(rules: &[RedFlagRule], style: &Style, footer: &str) -> Message 
         let lines: Vec<String> = rules
             .iter()
             .filter(|r| r.tier == tier)
-            .map(|r| format!("**{}**: {}", r.label, r.message))
+            // Labels only: every rule's full message would pass Discord's 6,000-character
+            // limit for a message's embeds, and the tier's heading already says where to go.
+            .map(|r| format!("- {}", r.label))
             .collect();
         let name = match tier {
             Tier::Emergency => "Emergency care now",
@@ -360,7 +362,7 @@ pub fn red_flags(rules: &[RedFlagRule], style: &Style, footer: &str) -> Message 
     let mut description = "I post a warning when a message in a scanned channel describes one of \
         these symptoms as happening now, to the writer or to someone they describe (a friend, a \
         partner, a child). Negated (\"no blood\"), hypothetical, past and quoted mentions do not \
-        trigger it."
+        trigger it. Each warning says where to go and what to mention."
         .to_string();
     if let Some(contact) = &style.emergency_contact {
         push_paragraph(&mut description, contact);
@@ -599,6 +601,31 @@ mod tests {
     use super::*;
     use crate::faq::SourceKind;
     use crate::reply::{AnswerClaim, Citation, RedFlagHit, SOMEONE_ELSE_NOTE};
+
+    #[test]
+    fn red_flags_lists_every_rule_however_long_their_messages() {
+        let rules: Vec<RedFlagRule> = (0..30)
+            .map(|i| {
+                let tier = ["emergency", "urgent", "soon"][i % 3];
+                let message = "m".repeat(300);
+                toml::from_str(&format!(
+                    "id = \"r{i}\"\ntier = \"{tier}\"\nlabel = \"Rule number {i}\"\n\
+                     message = \"{message}\"\npatterns = [\"x\"]\nsources = [\"s\"]"
+                ))
+                .unwrap()
+            })
+            .collect();
+        let message = red_flags(&rules, &Style::default(), "footer");
+        let lines: Vec<&str> = message.embeds[0]
+            .fields
+            .iter()
+            .flat_map(|f| f.value.lines())
+            .collect();
+        for rule in &rules {
+            let line = format!("- {}", rule.label);
+            assert!(lines.contains(&line.as_str()), "{} missing", rule.label);
+        }
+    }
 
     fn answer(claims: usize, claim_len: usize) -> Answer {
         Answer {

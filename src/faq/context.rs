@@ -43,6 +43,10 @@ pub struct ContextFile {
     /// it", "mine has", "me too").
     #[serde(default)]
     pub owned: Vec<String>,
+    /// A short sentence that is only one of these ("general question", "just curious") makes
+    /// the question just before it general, when that question has no first-person word.
+    #[serde(default)]
+    pub general_tags: Vec<String>,
     /// "years ago", "as a kid": a past, resolved event.
     #[serde(default)]
     pub historical: Vec<String>,
@@ -96,7 +100,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 21] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 22] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -107,6 +111,7 @@ impl ContextFile {
             ("general_question", &self.general_question),
             ("general", &self.general),
             ("owned", &self.owned),
+            ("general_tags", &self.general_tags),
             ("historical", &self.historical),
             ("current", &self.current),
             ("resolved", &self.resolved),

@@ -82,6 +82,7 @@ impl RedFlagsFile {
                 r.age_cues = expand(&r.age_cues);
                 r.require_any = expand(&r.require_any);
                 r.falling = expand(&r.falling);
+                r.falling_verbs = expand(&r.falling_verbs);
                 if let Some(e) = &mut r.escalate {
                     e.when = expand(&e.when);
                 }
@@ -179,6 +180,11 @@ pub struct RedFlagRule {
     /// triggers the rule like a pattern: "from 70kg to 62kg", "80 kg down to 72".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub falling: Vec<String>,
+    /// Verbs (one pattern word each) that make a fall with no unit count too, when one stands
+    /// just before "from" and opens the sentence or follows a subject pronoun: "dropped from
+    /// 68 to 61", "she's lost from 70 to 64". Both numbers must be a plausible body weight.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub falling_verbs: Vec<String>,
     /// A higher tier when the trigger's sentence (or the next) says it is worse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalate: Option<Escalation>,
@@ -422,6 +428,15 @@ pub fn validate(
             out,
         );
         check_patterns(toml, words, &at, "falling", "unit", &rule.falling, out);
+        check_patterns(
+            toml,
+            words,
+            &at,
+            "falling_verbs",
+            "verb",
+            &rule.falling_verbs,
+            out,
+        );
         if let Some(days) = rule.min_days
             && !(1..=MAX_MIN_DAYS).contains(&days)
         {

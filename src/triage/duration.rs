@@ -158,7 +158,9 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
                     _ => None,
                 };
             }
-            vague_plural_hours(here).map(|h| (1, h))
+            vague_plural_hours(here)
+                .filter(|_| !is_age_word(w(i + 1)))
+                .map(|h| (1, h))
         });
         match found {
             Some((len, hours)) => {
@@ -175,6 +177,11 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
     out
 }
 
+/// "old" after a unit makes it an age: "my 3 year old", "a 6 month old", "2 weeks old".
+fn is_age_word(word: Option<&str>) -> bool {
+    matches!(word, Some("old" | "olds"))
+}
+
 /// "6 weeks", "a couple of months", "a few days", "2 and a half weeks" (read as 2).
 fn amount(words: &[Word], i: usize) -> Option<(usize, u32)> {
     let w = |j: usize| words.get(j).map(|w| w.norm.as_str());
@@ -189,6 +196,10 @@ fn amount(words: &[Word], i: usize) -> Option<(usize, u32)> {
         j += 1;
     }
     let unit = unit_hours(w(j)?)?;
+    // "my 3 year old", "a 6 month old baby": an age, not how long something has lasted.
+    if is_age_word(w(j + 1)) {
+        return None;
+    }
     // "a d" or "a h" is not a duration: single-letter units only after digits.
     if w(j)?.len() == 1 && !w(i)?.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -242,6 +253,14 @@ mod tests {
         assert_eq!(days("day 3 of throwing up"), [3]);
         assert_eq!(days("week two of this"), [14]);
         assert!(days("day 3 was fine").is_empty());
+    }
+
+    #[test]
+    fn ages_are_not_durations() {
+        assert!(days("my 3 year old has a tummy ache").is_empty());
+        assert!(days("a 6 month old baby with the runs").is_empty());
+        assert!(days("she is 2 weeks old").is_empty());
+        assert_eq!(days("my 3 year old has had the runs for 3 weeks"), [21]);
     }
 
     #[test]

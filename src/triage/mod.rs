@@ -170,6 +170,7 @@ struct Rule {
     require_any: Vec<Pattern>,
     min_days: Option<u32>,
     falling: Vec<Pattern>,
+    falling_verbs: Vec<Pattern>,
     escalate: Option<Escalate>,
 }
 
@@ -189,6 +190,7 @@ struct Cues {
     general_question: Vec<Pattern>,
     general: Vec<Pattern>,
     owned: Vec<Pattern>,
+    general_tags: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
     resolved: Vec<Pattern>,
@@ -230,6 +232,7 @@ impl Triage {
             general_question: compile(&c.general_question, "general_question cue")?,
             general: compile(&c.general, "general cue")?,
             owned: compile(&c.owned, "owned cue")?,
+            general_tags: compile(&c.general_tags, "general tag")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
             resolved: compile(&c.resolved, "resolved cue")?,
@@ -262,6 +265,7 @@ impl Triage {
                     require_any: compile(&r.require_any, &at("requirement"))?,
                     min_days: r.min_days,
                     falling: compile(&r.falling, &at("falling unit"))?,
+                    falling_verbs: compile(&r.falling_verbs, &at("falling verb"))?,
                     escalate: match &r.escalate {
                         Some(e) => Some(Escalate {
                             tier: e.tier,
@@ -308,7 +312,7 @@ impl Triage {
                 let mut found = Vec::new();
                 for (si, sentence) in sentences.iter().enumerate() {
                     let ws = &sentence.words;
-                    let fallen = rule.falling.iter().flat_map(|unit| falls(unit, ws));
+                    let fallen = falls(&rule.falling, &rule.falling_verbs, ws);
                     let mut here = rule
                         .patterns
                         .iter()
@@ -372,6 +376,13 @@ impl Triage {
                     .iter()
                     .any(|m| m.start == 0)
             });
+            // A tag after a question: "can piles cause blood on the paper? general question".
+            if contexts[i - 1].sentence.question
+                && !contexts[i - 1].writer
+                && self.is_general_tag(&contexts[i].sentence.words)
+            {
+                contexts[i - 1].general_question = true;
+            }
             if owns {
                 contexts[i - 1].owned_after = true;
                 if let Some(q) = (0..i).rev().find(|&j| contexts[j].sentence.question) {
@@ -526,6 +537,18 @@ impl Triage {
     }
 }
 
+impl Triage {
+    /// The whole sentence, give or take an address or a trailing word, is a general tag.
+    fn is_general_tag(&self, ws: &[words::Word]) -> bool {
+        const SLACK: usize = 1;
+        self.cues.general_tags.iter().any(|p| {
+            p.find_all(ws)
+                .iter()
+                .any(|m| m.start <= opening_word(ws) + SLACK && m.end + SLACK >= ws.len())
+        })
+    }
+}
+
 /// Where a sentence's own words begin, past a greeting or the bot addressed by name ("bot,
 /// what does melena mean?", "hey guys is black poo normal"): a question word there still
 /// opens the question.
@@ -606,21 +629,18 @@ fn asserted_anywhere(list: &[Pattern], contexts: &[Context<'_>]) -> bool {
 /// "from 70kg to 62kg", "70 to 62 kg", "80 kg down to 72": a number, then "to" (or "down
 /// to") and a smaller number, with the unit after either. Decimals are read by their whole
 /// part ("70.5" is two words, 70 and 5), so only falls of at least one whole unit count.
-fn falls(unit: &Pattern, ws: &[words::Word]) -> Vec<Match> {
+fn falls(units: &[Pattern], verbs: &[Pattern], ws: &[words::Word]) -> Vec<Match> {
+    if units.is_empty() && verbs.is_empty() {
+        return Vec::new();
+    }
     let num = |i: usize| ws.get(i).and_then(|w| w.norm.parse::<u32>().ok());
-    let is_unit = |i: usize| {
-        i < ws.len()
-            && unit
-                .find_all(&ws[i..i + 1])
-                .iter()
-                .any(|m| m.start == 0 && m.end == 1)
-    };
+    let one_word = |list: &[Pattern], i: usize| is_one_of(list, ws, i);
     let word = |i: usize| ws.get(i).map(|w| w.norm.as_str());
     let mut out = Vec::new();
     for i in 0..ws.len() {
         let Some(from) = num(i) else { continue };
         let mut j = i + 1;
-        let unit_before = is_unit(j);
+        let unit_before = one_word(units, j);
         if unit_before {
             j += 1;
         }
@@ -632,19 +652,68 @@ fn falls(unit: &Pattern, ws: &[words::Word]) -> Vec<Match> {
         }
         let Some(to) = num(j + 1) else { continue };
         let mut end = j + 2;
-        let unit_after = is_unit(end);
+        let unit_after = one_word(units, end);
         if unit_after {
             end += 1;
         }
-        if (unit_before || unit_after) && to < from {
+        let start = if unit_before || unit_after {
+            Some(i)
+        } else {
+            unitless_fall_start(verbs, ws, i, from, to)
+        };
+        if let Some(start) = start
+            && to < from
+        {
             out.push(Match {
-                start: i,
+                start,
                 end,
-                literals: (i..end).collect(),
+                literals: (start..end).collect(),
             });
         }
     }
     out
+}
+
+/// Whether the word at `i` alone matches one of the one-word patterns.
+fn is_one_of(list: &[Pattern], ws: &[words::Word], i: usize) -> bool {
+    i < ws.len()
+        && list.iter().any(|p| {
+            p.find_all(&ws[i..i + 1])
+                .iter()
+                .any(|m| m.start == 0 && m.end == 1)
+        })
+}
+
+/// English subject pronouns: with a fall verb after them, a fall with no unit is someone's
+/// weight ("she dropped from 70 to 64"), where a noun would say what fell ("my iron dropped
+/// from 50 to 12"). Linguistic plumbing, not medical content, so it lives here.
+const FALL_SUBJECTS: &[&str] = &[
+    "i", "ive", "im", "id", "he", "hes", "she", "shes", "we", "weve", "they", "theyve", "have",
+    "has", "had", "just", "already",
+];
+
+/// Body weights in kilograms or pounds that a unitless fall may name.
+const PLAUSIBLE_WEIGHT: std::ops::RangeInclusive<u32> = 30..=450;
+
+/// Where a fall with no unit begins, if "from" at `i - 1` follows one of the rule's fall
+/// verbs that opens the sentence or follows a subject ("dropped from 68 to 61").
+fn unitless_fall_start(
+    verbs: &[Pattern],
+    ws: &[words::Word],
+    i: usize,
+    from: u32,
+    to: u32,
+) -> Option<usize> {
+    if i < 2 || ws[i - 1].norm != "from" || !PLAUSIBLE_WEIGHT.contains(&from) {
+        return None;
+    }
+    if !PLAUSIBLE_WEIGHT.contains(&to) {
+        return None;
+    }
+    let verb = i - 2;
+    let is_verb = is_one_of(verbs, ws, verb);
+    let opens = verb == 0 || FALL_SUBJECTS.contains(&ws[verb - 1].norm.as_str());
+    (is_verb && opens).then_some(verb)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -659,6 +728,8 @@ enum Who {
 /// The cues found in one sentence, computed once and shared by every rule.
 struct Context<'a> {
     sentence: &'a Sentence,
+    /// A first-person word names the writer somewhere in the sentence.
+    writer: bool,
     negation: Vec<Match>,
     /// Including pseudo-negations: "not dieting" does not negate the weight loss after it,
     /// but it does negate "dieting" as an explanation.
@@ -794,6 +865,7 @@ impl<'a> Context<'a> {
         };
         Context {
             sentence,
+            writer,
             negation,
             negation_raw,
             negation_after,
@@ -925,9 +997,17 @@ impl<'a> Context<'a> {
             let to = m.start.max(c.end);
             c.end <= m.last_literal()
                 && Self::cue_outside(c, m)
-                && !self.terminated(c.end, to, false)
-                && !ws[c.end - 1..to].iter().any(|w| w.pause_after)
+                && (self.is_preface(c)
+                    || (!self.terminated(c.end, to, false)
+                        && !ws[c.end - 1..to].iter().any(|w| w.pause_after)))
         })
+    }
+
+    /// A cue that opens the sentence and is set off by a pause ("out of curiosity, can a
+    /// fever ...", "hypothetically: ...") frames the whole sentence, past its commas.
+    fn is_preface(&self, c: &Match) -> bool {
+        let ws = &self.sentence.words;
+        c.start <= opening_word(ws) && ws[c.end - 1].pause_after
     }
 
     /// The clause around the match: from the last terminator before it to the next after.

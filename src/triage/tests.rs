@@ -30,6 +30,7 @@ fn context() -> ContextFile {
         general_question: strings(&["can", "does", "is"]),
         general: strings(&["red flags"]),
         owned: strings(&["i have it", "mine"]),
+        general_tags: strings(&["general question", "just curious"]),
         historical: strings(&["years ago", "as a kid"]),
         current: strings(&["since", "still", "again", "now"]),
         resolved: strings(&["all fine since", "fully recovered", "im fine now"]),
@@ -68,6 +69,7 @@ fn rule(id: &str, tier: Tier, patterns: &[&str]) -> RedFlagRule {
         require_any: vec![],
         min_days: None,
         falling: vec![],
+        falling_verbs: vec![],
         escalate: None,
     }
 }
@@ -231,6 +233,20 @@ fn hypotheticals_and_general_questions_inform_instead() {
     // A comma ends the conditional: what follows it is reported.
     assert_eq!(ids("if I eat gluten, I get blood in my stool"), ["blood"]);
     assert!(ids("if you see blood in your stool, see a doctor").is_empty());
+    // A tag after the question makes it general; not when the question was the writer's.
+    assert_eq!(
+        reason("blood in stool from piles? general question"),
+        Some(Reason::GeneralQuestion)
+    );
+    assert_eq!(
+        ids("is blood in my stool from piles? just curious"),
+        ["blood"]
+    );
+    // A preface set off by a comma frames the whole sentence.
+    assert_eq!(
+        reason("what if, after a curry, there is blood in stool"),
+        Some(Reason::Hypothetical)
+    );
     // A general question the next sentence owns is a report.
     assert_eq!(
         ids("can leaky gut cause blood in stool? I have it"),
