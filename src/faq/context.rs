@@ -47,6 +47,10 @@ pub struct ContextFile {
     /// the question just before it general, when that question has no first-person word.
     #[serde(default)]
     pub general_tags: Vec<String>,
+    /// Someone else is already being cared for ("she's in hospital", "the doctors are on
+    /// it"): their symptom needs no advice passed on. The writer's own still warns.
+    #[serde(default)]
+    pub in_care: Vec<String>,
     /// "years ago", "as a kid": a past, resolved event.
     #[serde(default)]
     pub historical: Vec<String>,
@@ -100,7 +104,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 22] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 23] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -112,6 +116,7 @@ impl ContextFile {
             ("general", &self.general),
             ("owned", &self.owned),
             ("general_tags", &self.general_tags),
+            ("in_care", &self.in_care),
             ("historical", &self.historical),
             ("current", &self.current),
             ("resolved", &self.resolved),

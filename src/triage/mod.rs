@@ -109,6 +109,8 @@ pub enum Reason {
     AgeNotStated,
     /// A plot, a show or a character, not the writer's life.
     Fiction,
+    /// Someone else's symptom, and they are already in care ("she's in hospital").
+    InCare,
 }
 
 impl Reason {
@@ -125,6 +127,7 @@ impl Reason {
             Reason::Unqualified => "qualifier missing",
             Reason::AgeNotStated => "age not stated",
             Reason::Fiction => "fiction",
+            Reason::InCare => "already in care",
         }
     }
 }
@@ -191,6 +194,7 @@ struct Cues {
     general: Vec<Pattern>,
     owned: Vec<Pattern>,
     general_tags: Vec<Pattern>,
+    in_care: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
     resolved: Vec<Pattern>,
@@ -233,6 +237,7 @@ impl Triage {
             general: compile(&c.general, "general cue")?,
             owned: compile(&c.owned, "owned cue")?,
             general_tags: compile(&c.general_tags, "general tag")?,
+            in_care: compile(&c.in_care, "in-care cue")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
             resolved: compile(&c.resolved, "resolved cue")?,
@@ -392,6 +397,8 @@ impl Triage {
         }
         let ages: Vec<u32> = sentences.iter().flat_map(|s| age::ages(&s.words)).collect();
         let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
+        // Advice to pass on to someone already in care would tell the writer nothing new.
+        let others_in_care = asserted_anywhere(&self.cues.in_care, &contexts);
         for ((rule_index, rule), found) in self.rules.iter().enumerate().zip(triggers) {
             if found.is_empty() {
                 continue;
@@ -407,20 +414,24 @@ impl Triage {
             for (si, m) in found {
                 let ws = &contexts[si].sentence.words;
                 let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
-                let escalated = rule.escalate.as_ref().filter(|_| {
-                    let from = si.saturating_sub(1);
-                    facts.escalates[from..]
-                        .iter()
-                        .take(si - from + 2)
-                        .any(|&e| e)
-                });
-                // An explanation covers the plain symptom, never its escalation.
-                let verdict =
-                    self.judge(rule, &contexts, si, &m, &facts)
-                        .and_then(|someone_else| match explained && escalated.is_none() {
-                            true => Err(Reason::Explained),
-                            false => Ok(someone_else),
-                        });
+                let escalated = rule
+                    .escalate
+                    .as_ref()
+                    .filter(|_| facts.escalated_near(si, None));
+                // An explanation covers the plain symptom, never an escalation beyond it: iron
+                // explains black stool, not black stool with fainting; beetroot explains a bowl
+                // "like a crime scene", the trigger's own words.
+                let explains = explained && !facts.escalated_near(si, Some(&m));
+                let verdict = self
+                    .judge(rule, &contexts, si, &m, &facts)
+                    .and_then(|someone_else| match explains {
+                        true => Err(Reason::Explained),
+                        false => Ok(someone_else),
+                    })
+                    .and_then(|someone_else| match someone_else && others_in_care {
+                        true => Err(Reason::InCare),
+                        false => Ok(someone_else),
+                    });
                 let about_someone_else = match verdict {
                     Ok(someone_else) => someone_else,
                     Err(reason) => {
@@ -569,7 +580,8 @@ const COMPANION_BEFORE: usize = 2;
 /// What a rule needs to know of each sentence, computed once per message.
 struct RuleFacts {
     /// The sentence has one of the escalation phrases, not negated.
-    escalates: Vec<bool>,
+    /// Per sentence, the escalation phrases found there, not negated.
+    escalations: Vec<Vec<Match>>,
     /// For rules with `require_any` or `min_days`: the sentence has a companion or a long
     /// enough duration.
     qualifies: Option<Vec<bool>>,
@@ -579,14 +591,16 @@ struct RuleFacts {
 
 impl RuleFacts {
     fn new(rule: &Rule, contexts: &[Context<'_>], ages: &[u32]) -> RuleFacts {
-        let escalates = contexts
+        let escalations = contexts
             .iter()
-            .map(|c| {
-                rule.escalate.as_ref().is_some_and(|e| {
-                    e.when
-                        .iter()
-                        .any(|p| p.find_all(&c.sentence.words).iter().any(|w| !c.negated(w)))
-                })
+            .map(|c| match &rule.escalate {
+                Some(e) => e
+                    .when
+                    .iter()
+                    .flat_map(|p| p.find_all(&c.sentence.words))
+                    .filter(|w| !c.negated(w))
+                    .collect(),
+                None => Vec::new(),
             })
             .collect();
         let needs = !rule.require_any.is_empty() || rule.min_days.is_some();
@@ -608,10 +622,25 @@ impl RuleFacts {
             ages.iter().any(|&a| a >= min) || asserted_anywhere(&rule.age_cues, contexts)
         });
         RuleFacts {
-            escalates,
+            escalations,
             qualifies,
             old_enough,
         }
+    }
+}
+
+impl RuleFacts {
+    /// An escalation in the trigger's sentence or the next (or the one before), leaving out
+    /// any inside `trigger` itself when one is given.
+    fn escalated_near(&self, si: usize, trigger: Option<&Match>) -> bool {
+        let from = si.saturating_sub(1);
+        let to = (si + 1).min(self.escalations.len() - 1);
+        (from..=to).any(|i| {
+            self.escalations[i].iter().any(|e| match trigger {
+                Some(t) if i == si => e.end <= t.start || e.start >= t.end,
+                _ => true,
+            })
+        })
     }
 }
 

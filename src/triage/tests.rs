@@ -31,6 +31,7 @@ fn context() -> ContextFile {
         general: strings(&["red flags"]),
         owned: strings(&["i have it", "mine"]),
         general_tags: strings(&["general question", "just curious"]),
+        in_care: strings(&["in hospital"]),
         historical: strings(&["years ago", "as a kid"]),
         current: strings(&["since", "still", "again", "now"]),
         resolved: strings(&["all fine since", "fully recovered", "im fine now"]),
@@ -246,6 +247,15 @@ fn hypotheticals_and_general_questions_inform_instead() {
     assert_eq!(
         reason("what if, after a curry, there is blood in stool"),
         Some(Reason::Hypothetical)
+    );
+    // Someone else already in care needs no advice passed on; the writer still does.
+    assert_eq!(
+        reason("my dad is in hospital with blood in his stool"),
+        Some(Reason::InCare)
+    );
+    assert_eq!(
+        ids("my dad is in hospital and now I have blood in my stool"),
+        ["blood"]
     );
     // A general question the next sentence owns is a report.
     assert_eq!(
