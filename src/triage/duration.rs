@@ -102,6 +102,9 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
                 if let Some((len, h)) = amount(words, i + 1) {
                     return Some((1 + len, h));
                 }
+                if let Some(found) = since_start_of(words, i + 1) {
+                    return Some(found);
+                }
                 let (next, skip) = match w(i + 1)? {
                     "last" | "the" | "a" | "one" => (w(i + 2)?, 3),
                     other => (other, 2),
@@ -175,6 +178,27 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
         }
     }
     out
+}
+
+/// "since the start of the year", "since the beginning of this month": the least the span
+/// can sensibly be (early in January, the year is young). Counted from the word after "since".
+fn since_start_of(words: &[Word], i: usize) -> Option<(usize, u32)> {
+    let w = |j: usize| words.get(j).map(|w| w.norm.as_str());
+    let mut j = i + usize::from(w(i) == Some("the"));
+    if !matches!(w(j), Some("start" | "beginning")) || w(j + 1) != Some("of") {
+        return None;
+    }
+    j += 2;
+    if matches!(w(j), Some("the" | "this")) {
+        j += 1;
+    }
+    let hours = match w(j)? {
+        "year" => 30 * DAY,
+        "month" => 7 * DAY,
+        "week" => 2 * DAY,
+        _ => return None,
+    };
+    Some((j + 1 - i + 1, hours))
 }
 
 /// "old" after a unit makes it an age: "my 3 year old", "a 6 month old", "2 weeks old".
@@ -253,6 +277,13 @@ mod tests {
         assert_eq!(days("day 3 of throwing up"), [3]);
         assert_eq!(days("week two of this"), [14]);
         assert!(days("day 3 was fine").is_empty());
+    }
+
+    #[test]
+    fn the_start_of_a_period() {
+        assert_eq!(days("cramps since the start of the year"), [30]);
+        assert_eq!(days("loose since the beginning of this month"), [7]);
+        assert!(days("since the start of the match").is_empty());
     }
 
     #[test]
