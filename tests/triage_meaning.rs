@@ -74,6 +74,9 @@ fn ordinary_gut_talk_stays_quiet_with_the_model() {
         "bloating after beans and lentils every time, normal?",
         "which probiotic strain helps with constipation",
         "poop is a normal colour, just a bit loose this week",
+        // Once 0.87 from a severe-pain example whose only severe word was "horrendous".
+        "stomach ache since this morning, probably something i ate",
+        "went to my gp, she did bloods and felt my belly, all normal",
     ] {
         assert!(
             alarms(&core, quiet).is_empty(),
