@@ -310,8 +310,41 @@ impl Triage {
         let text = cleaned.text.as_str();
         let sentences = words::sentences(text);
         // Triggers first: most messages match none, and then no cue list needs to run.
-        let triggers: Vec<Vec<(usize, Match)>> = self
-            .rules
+        let mut triggers = self.pattern_triggers(&sentences);
+        let mut scan = Scan::default();
+        self.add_meaning_triggers(text, &sentences, &mut triggers, &mut scan);
+        if triggers.iter().all(Vec::is_empty) {
+            return scan;
+        }
+        let contexts = self.contexts(&sentences);
+        let ages: Vec<u32> = sentences.iter().flat_map(|s| age::ages(&s.words)).collect();
+        // Advice to pass on to someone already in care would tell the writer nothing new.
+        let others_in_care = asserted_anywhere(&self.cues.in_care, &contexts);
+        let message = Message {
+            text,
+            contexts: &contexts,
+            ages: &ages,
+            others_in_care,
+        };
+        let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
+        for ((rule_index, rule), found) in self.rules.iter().enumerate().zip(triggers) {
+            if found.is_empty() {
+                continue;
+            }
+            match self.fire(rule, found, &message) {
+                Ok(hit) => fired.push((rule_index, hit)),
+                Err(aside) => scan.set_aside.extend(aside),
+            }
+        }
+        fired.sort_by(|a, b| b.1.tier.cmp(&a.1.tier).then(a.0.cmp(&b.0)));
+        scan.alarms = fired.into_iter().map(|(_, h)| h).collect();
+        scan
+    }
+
+    /// Every rule's pattern matches (and stated falls), per rule, as (sentence, match),
+    /// leaving out those that overlap one of the rule's other senses.
+    fn pattern_triggers(&self, sentences: &[Sentence]) -> Vec<Vec<(usize, Match)>> {
+        self.rules
             .iter()
             .map(|rule| {
                 let mut found = Vec::new();
@@ -338,32 +371,42 @@ impl Triage {
                 }
                 found
             })
-            .collect();
-        let mut triggers = triggers;
-        let mut scan = Scan::default();
-        if let Some(meaning) = &self.meaning {
-            let found = meaning.candidates(text, &sentences, |rule, si| {
-                triggers[rule].iter().any(|(s, _)| *s == si)
-            });
-            for c in found {
-                // The model cannot tell "pale yellow pee" from "yellow skin": a sentence where
-                // one of the rule's other senses occurs is no candidate of that rule.
-                let ws = &sentences[c.sentence].words;
-                if self.rules[c.rule]
-                    .exclude
-                    .iter()
-                    .any(|x| !x.find_all(ws).is_empty())
-                {
-                    continue;
-                }
-                scan.by_meaning
-                    .push((self.rules[c.rule].id.clone(), c.cosine));
-                triggers[c.rule].push((c.sentence, c.span));
+            .collect()
+    }
+
+    /// Sentences close in meaning to a rule's examples join its triggers (model loaded only).
+    fn add_meaning_triggers(
+        &self,
+        text: &str,
+        sentences: &[Sentence],
+        triggers: &mut [Vec<(usize, Match)>],
+        scan: &mut Scan,
+    ) {
+        let Some(meaning) = &self.meaning else {
+            return;
+        };
+        let found = meaning.candidates(text, sentences, |rule, si| {
+            triggers[rule].iter().any(|(s, _)| *s == si)
+        });
+        for c in found {
+            // The model cannot tell "pale yellow pee" from "yellow skin": a sentence where
+            // one of the rule's other senses occurs is no candidate of that rule.
+            let ws = &sentences[c.sentence].words;
+            if self.rules[c.rule]
+                .exclude
+                .iter()
+                .any(|x| !x.find_all(ws).is_empty())
+            {
+                continue;
             }
+            scan.by_meaning
+                .push((self.rules[c.rule].id.clone(), c.cosine));
+            triggers[c.rule].push((c.sentence, c.span));
         }
-        if triggers.iter().all(Vec::is_empty) {
-            return scan;
-        }
+    }
+
+    /// Each sentence's cues, with what a sentence says about the one before it.
+    fn contexts<'a>(&self, sentences: &'a [Sentence]) -> Vec<Context<'a>> {
         let mut contexts: Vec<Context<'_>> = sentences
             .iter()
             .map(|s| Context::new(s, &self.cues))
@@ -373,6 +416,13 @@ impl Triage {
             if contexts[i - 1].sentence.question && contexts[i].is_bare_negation() {
                 contexts[i - 1].answered_no = true;
             }
+            // A tag after a question: "can piles cause blood on the paper? general question".
+            if contexts[i - 1].sentence.question
+                && !contexts[i - 1].writer
+                && self.is_general_tag(&contexts[i].sentence.words)
+            {
+                contexts[i - 1].general_question = true;
+            }
             // A general question the writer then owns: "is blood in stool normal? I have it".
             // The answer may come a few sentences on ("Is it normal to have black poo after
             // starting naproxen? Physio put me on it. Mine's been like tar twice today").
@@ -381,13 +431,6 @@ impl Triage {
                     .iter()
                     .any(|m| m.start == 0)
             });
-            // A tag after a question: "can piles cause blood on the paper? general question".
-            if contexts[i - 1].sentence.question
-                && !contexts[i - 1].writer
-                && self.is_general_tag(&contexts[i].sentence.words)
-            {
-                contexts[i - 1].general_question = true;
-            }
             if owns {
                 contexts[i - 1].owned_after = true;
                 if let Some(q) = (0..i).rev().find(|&j| contexts[j].sentence.question) {
@@ -395,86 +438,83 @@ impl Triage {
                 }
             }
         }
-        let ages: Vec<u32> = sentences.iter().flat_map(|s| age::ages(&s.words)).collect();
-        let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
-        // Advice to pass on to someone already in care would tell the writer nothing new.
-        let others_in_care = asserted_anywhere(&self.cues.in_care, &contexts);
-        for ((rule_index, rule), found) in self.rules.iter().enumerate().zip(triggers) {
-            if found.is_empty() {
-                continue;
-            }
-            let explained = asserted_anywhere(&rule.explained_by, &contexts)
-                && !asserted_anywhere(&rule.unexplained, &contexts);
-            // Per sentence, once per rule rather than once per trigger: a long sentence can
-            // hold hundreds of triggers, and this keeps the scan linear in its length.
-            let facts = RuleFacts::new(rule, &contexts, &ages);
-            let mut best: Option<(Tier, RedFlagHit)> = None;
-            let mut first_aside: Option<SetAside> = None;
-            let mut writers_own = false;
-            for (si, m) in found {
-                let ws = &contexts[si].sentence.words;
-                let matched = text[ws[m.start].start..ws[m.end - 1].end].to_string();
-                let escalated = rule
-                    .escalate
-                    .as_ref()
-                    .filter(|_| facts.escalated_near(si, None));
-                // An explanation covers the plain symptom, never an escalation beyond it: iron
-                // explains black stool, not black stool with fainting; beetroot explains a bowl
-                // "like a crime scene", the trigger's own words.
-                let explains = explained && !facts.escalated_near(si, Some(&m));
-                let verdict = self
-                    .judge(rule, &contexts, si, &m, &facts)
-                    .and_then(|someone_else| match explains {
-                        true => Err(Reason::Explained),
-                        false => Ok(someone_else),
-                    })
-                    .and_then(|someone_else| match someone_else && others_in_care {
-                        true => Err(Reason::InCare),
-                        false => Ok(someone_else),
+        contexts
+    }
+
+    /// One rule over its triggers: the hit at the highest tier any trigger reached, or the
+    /// first reason a trigger was set aside.
+    fn fire(
+        &self,
+        rule: &Rule,
+        found: Vec<(usize, Match)>,
+        message: &Message<'_, '_>,
+    ) -> Result<RedFlagHit, Option<SetAside>> {
+        let contexts = message.contexts;
+        let explained = asserted_anywhere(&rule.explained_by, contexts)
+            && !asserted_anywhere(&rule.unexplained, contexts);
+        // Per sentence, once per rule rather than once per trigger: a long sentence can
+        // hold hundreds of triggers, and this keeps the scan linear in its length.
+        let facts = RuleFacts::new(rule, contexts, message.ages);
+        let mut best: Option<RedFlagHit> = None;
+        let mut first_aside: Option<SetAside> = None;
+        let mut writers_own = false;
+        for (si, m) in found {
+            let ws = &contexts[si].sentence.words;
+            let matched = message.text[ws[m.start].start..ws[m.end - 1].end].to_string();
+            // An explanation covers the plain symptom, never an escalation beyond it: iron
+            // explains black stool, not black stool with fainting; beetroot explains a bowl
+            // "like a crime scene", the trigger's own words.
+            let explains = explained && !facts.escalated_near(si, Some(&m));
+            let verdict = self
+                .judge(rule, contexts, si, &m, &facts)
+                .and_then(|someone_else| match explains {
+                    true => Err(Reason::Explained),
+                    false => Ok(someone_else),
+                })
+                .and_then(|someone_else| match someone_else && message.others_in_care {
+                    true => Err(Reason::InCare),
+                    false => Ok(someone_else),
+                });
+            let about_someone_else = match verdict {
+                Ok(someone_else) => someone_else,
+                Err(reason) => {
+                    first_aside.get_or_insert(SetAside {
+                        rule: rule.id.clone(),
+                        matched,
+                        reason,
                     });
-                let about_someone_else = match verdict {
-                    Ok(someone_else) => someone_else,
-                    Err(reason) => {
-                        first_aside.get_or_insert(SetAside {
-                            rule: rule.id.clone(),
-                            matched,
-                            reason,
-                        });
-                        continue;
-                    }
-                };
-                writers_own |= !about_someone_else;
-                let (tier, message) = match escalated {
-                    Some(e) => (e.tier, e.message.clone()),
-                    None => (rule.tier, rule.message.clone()),
-                };
-                if best.as_ref().is_none_or(|(t, _)| tier > *t) {
-                    best = Some((
-                        tier,
-                        RedFlagHit {
-                            id: rule.id.clone(),
-                            tier,
-                            label: rule.label.clone(),
-                            matched,
-                            message,
-                            about_someone_else,
-                        },
-                    ));
+                    continue;
                 }
-            }
-            match best {
-                // The writer's own alarm and a friend's for the same rule: the advice is the
-                // writer's first, at the highest tier either reached.
-                Some((_, mut hit)) => {
-                    hit.about_someone_else = !writers_own;
-                    fired.push((rule_index, hit))
-                }
-                None => scan.set_aside.extend(first_aside),
+            };
+            writers_own |= !about_someone_else;
+            let escalated = rule
+                .escalate
+                .as_ref()
+                .filter(|_| facts.escalated_near(si, None));
+            let (tier, advice) = match escalated {
+                Some(e) => (e.tier, e.message.clone()),
+                None => (rule.tier, rule.message.clone()),
+            };
+            if best.as_ref().is_none_or(|b| tier > b.tier) {
+                best = Some(RedFlagHit {
+                    id: rule.id.clone(),
+                    tier,
+                    label: rule.label.clone(),
+                    matched,
+                    message: advice,
+                    about_someone_else,
+                });
             }
         }
-        fired.sort_by(|a, b| b.1.tier.cmp(&a.1.tier).then(a.0.cmp(&b.0)));
-        scan.alarms = fired.into_iter().map(|(_, h)| h).collect();
-        scan
+        match best {
+            // The writer's own alarm and a friend's for the same rule: the advice is the
+            // writer's first, at the highest tier either reached.
+            Some(mut hit) => {
+                hit.about_someone_else = !writers_own;
+                Ok(hit)
+            }
+            None => Err(first_aside),
+        }
     }
 
     /// Whether one trigger raises an alarm: `Ok(about_someone_else)`, or why it is set aside.
@@ -546,9 +586,7 @@ impl Triage {
         }
         Ok(someone_else)
     }
-}
 
-impl Triage {
     /// The whole sentence, give or take an address or a trailing word, is a general tag.
     fn is_general_tag(&self, ws: &[words::Word]) -> bool {
         const SLACK: usize = 1;
@@ -576,6 +614,15 @@ fn opening_word(ws: &[words::Word]) -> usize {
 /// How many sentences before a trigger a `require_any` companion may stand, for rules that
 /// need no duration.
 const COMPANION_BEFORE: usize = 2;
+
+/// What every rule reads of one message.
+struct Message<'t, 'c> {
+    text: &'t str,
+    contexts: &'c [Context<'t>],
+    ages: &'c [u32],
+    /// Someone else in the message is already in care.
+    others_in_care: bool,
+}
 
 /// What a rule needs to know of each sentence, computed once per message.
 struct RuleFacts {
@@ -627,9 +674,7 @@ impl RuleFacts {
             old_enough,
         }
     }
-}
 
-impl RuleFacts {
     /// An escalation in the trigger's sentence or the next (or the one before), leaving out
     /// any inside `trigger` itself when one is given.
     fn escalated_near(&self, si: usize, trigger: Option<&Match>) -> bool {
