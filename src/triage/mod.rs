@@ -471,10 +471,12 @@ impl Triage {
                     true => Err(Reason::Explained),
                     false => Ok(someone_else),
                 })
-                .and_then(|someone_else| match someone_else && message.others_in_care {
-                    true => Err(Reason::InCare),
-                    false => Ok(someone_else),
-                });
+                .and_then(
+                    |someone_else| match someone_else && message.others_in_care {
+                        true => Err(Reason::InCare),
+                        false => Ok(someone_else),
+                    },
+                );
             let about_someone_else = match verdict {
                 Ok(someone_else) => someone_else,
                 Err(reason) => {
