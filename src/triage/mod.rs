@@ -806,6 +806,9 @@ struct Context<'a> {
     sentence: &'a Sentence,
     /// A first-person word names the writer somewhere in the sentence.
     writer: bool,
+    /// Where a general tag that opens the sentence ends ("general q for the nurses: is a bit
+    /// of red on the paper piles?", "hypothetically if my mum ..."): what follows is asked.
+    opening_tag: Option<usize>,
     negation: Vec<Match>,
     /// Including pseudo-negations: "not dieting" does not negate the weight loss after it,
     /// but it does negate "dieting" as an explanation.
@@ -939,9 +942,15 @@ impl<'a> Context<'a> {
         } else {
             find(&cues.general, ws)
         };
+        let opening_tag = find(&cues.general_tags, ws)
+            .iter()
+            .filter(|m| m.start == opening)
+            .map(|m| m.end)
+            .max();
         Context {
             sentence,
             writer,
+            opening_tag,
             negation,
             negation_raw,
             negation_after,
@@ -1069,6 +1078,9 @@ impl<'a> Context<'a> {
     /// reports what happens, while "if you see blood in your stool, see a doctor" does not.
     fn hypothetical(&self, m: &Match) -> bool {
         let ws = &self.sentence.words;
+        if self.opening_tag.is_some_and(|end| end <= m.start) {
+            return true;
+        }
         self.hypothetical.iter().any(|c| {
             let to = m.start.max(c.end);
             c.end <= m.last_literal()

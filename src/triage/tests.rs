@@ -243,6 +243,11 @@ fn hypotheticals_and_general_questions_inform_instead() {
         ids("is blood in my stool from piles? just curious"),
         ["blood"]
     );
+    // A general tag opening the sentence frames it, pause or not.
+    assert_eq!(
+        reason("general question is blood in stool from piles"),
+        Some(Reason::Hypothetical)
+    );
     // A preface set off by a comma frames the whole sentence.
     assert_eq!(
         reason("what if, after a curry, there is blood in stool"),
