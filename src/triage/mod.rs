@@ -677,11 +677,12 @@ impl RuleFacts {
         }
     }
 
-    /// An escalation in the trigger's sentence or the next (or the one before), leaving out
-    /// any inside `trigger` itself when one is given.
+    /// An escalation from the sentence before the trigger's to two after it ("Black tarry
+    /// stool since last night. Not on iron. Dizzy when I stand up."), leaving out any inside
+    /// `trigger` itself when one is given.
     fn escalated_near(&self, si: usize, trigger: Option<&Match>) -> bool {
         let from = si.saturating_sub(1);
-        let to = (si + 1).min(self.escalations.len() - 1);
+        let to = (si + 2).min(self.escalations.len() - 1);
         (from..=to).any(|i| {
             self.escalations[i].iter().any(|e| match trigger {
                 Some(t) if i == si => e.end <= t.start || e.start >= t.end,
