@@ -77,6 +77,8 @@ fn ordinary_gut_talk_stays_quiet_with_the_model() {
         // Once 0.87 from a severe-pain example whose only severe word was "horrendous".
         "stomach ache since this morning, probably something i ate",
         "went to my gp, she did bloods and felt my belly, all normal",
+        // The model read "normal colour" close to "red colour" (0.72) before `reassurance`.
+        "before anyone asks, yes i've looked, poo is a normal colour and my weight is stable",
     ] {
         assert!(
             alarms(&core, quiet).is_empty(),

@@ -51,6 +51,11 @@ pub struct ContextFile {
     /// it"): their symptom needs no advice passed on. The writer's own still warns.
     #[serde(default)]
     pub in_care: Vec<String>,
+    /// A sentence that says a sign or a result is normal ("poo is normal colour", "hb normal
+    /// too") is no trigger by meaning: the model reads "normal colour" close to "red colour".
+    /// Patterns are not affected.
+    #[serde(default)]
+    pub reassurance: Vec<String>,
     /// "years ago", "as a kid": a past, resolved event.
     #[serde(default)]
     pub historical: Vec<String>,
@@ -104,7 +109,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 23] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 24] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -117,6 +122,7 @@ impl ContextFile {
             ("owned", &self.owned),
             ("general_tags", &self.general_tags),
             ("in_care", &self.in_care),
+            ("reassurance", &self.reassurance),
             ("historical", &self.historical),
             ("current", &self.current),
             ("resolved", &self.resolved),

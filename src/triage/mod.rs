@@ -195,6 +195,7 @@ struct Cues {
     owned: Vec<Pattern>,
     general_tags: Vec<Pattern>,
     in_care: Vec<Pattern>,
+    reassurance: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
     resolved: Vec<Pattern>,
@@ -238,6 +239,7 @@ impl Triage {
             owned: compile(&c.owned, "owned cue")?,
             general_tags: compile(&c.general_tags, "general tag")?,
             in_care: compile(&c.in_care, "in-care cue")?,
+            reassurance: compile(&c.reassurance, "reassurance cue")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
             resolved: compile(&c.resolved, "resolved cue")?,
@@ -392,11 +394,17 @@ impl Triage {
             // The model cannot tell "pale yellow pee" from "yellow skin": a sentence where
             // one of the rule's other senses occurs is no candidate of that rule.
             let ws = &sentences[c.sentence].words;
-            if self.rules[c.rule]
+            let other_sense = self.rules[c.rule]
                 .exclude
                 .iter()
-                .any(|x| !x.find_all(ws).is_empty())
-            {
+                .any(|x| !x.find_all(ws).is_empty());
+            // "poo is normal colour" reads close to "red colour" to the model.
+            let reassured = self
+                .cues
+                .reassurance
+                .iter()
+                .any(|x| !x.find_all(ws).is_empty());
+            if other_sense || reassured {
                 continue;
             }
             scan.by_meaning

@@ -32,6 +32,7 @@ fn context() -> ContextFile {
         owned: strings(&["i have it", "mine"]),
         general_tags: strings(&["general question", "just curious"]),
         in_care: strings(&["in hospital"]),
+        reassurance: strings(&["is normal"]),
         historical: strings(&["years ago", "as a kid"]),
         current: strings(&["since", "still", "again", "now"]),
         resolved: strings(&["all fine since", "fully recovered", "im fine now"]),
