@@ -44,7 +44,8 @@ pub struct ContextFile {
     #[serde(default)]
     pub owned: Vec<String>,
     /// A short sentence that is only one of these ("general question", "just curious") makes
-    /// the question just before it general, when that question has no first-person word.
+    /// the question just before it general, when that question has no first-person word; one
+    /// that opens a sentence ("hypothetically if my mum ...") makes the rest of it asked.
     #[serde(default)]
     pub general_tags: Vec<String>,
     /// Someone else is already being cared for ("she's in hospital", "the doctors are on

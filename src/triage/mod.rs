@@ -425,10 +425,7 @@ impl Triage {
                 contexts[i - 1].answered_no = true;
             }
             // A tag after a question: "can piles cause blood on the paper? general question".
-            if contexts[i - 1].sentence.question
-                && !contexts[i - 1].writer
-                && self.is_general_tag(&contexts[i].sentence.words)
-            {
+            if contexts[i - 1].sentence.question && !contexts[i - 1].writer && contexts[i].is_tag {
                 contexts[i - 1].general_question = true;
             }
             // A general question the writer then owns: "is blood in stool normal? I have it".
@@ -596,16 +593,6 @@ impl Triage {
         }
         Ok(someone_else)
     }
-
-    /// The whole sentence, give or take an address or a trailing word, is a general tag.
-    fn is_general_tag(&self, ws: &[words::Word]) -> bool {
-        const SLACK: usize = 1;
-        self.cues.general_tags.iter().any(|p| {
-            p.find_all(ws)
-                .iter()
-                .any(|m| m.start <= opening_word(ws) + SLACK && m.end + SLACK >= ws.len())
-        })
-    }
 }
 
 /// Where a sentence's own words begin, past a greeting or the bot addressed by name ("bot,
@@ -636,7 +623,6 @@ struct Message<'t, 'c> {
 
 /// What a rule needs to know of each sentence, computed once per message.
 struct RuleFacts {
-    /// The sentence has one of the escalation phrases, not negated.
     /// Per sentence, the escalation phrases found there, not negated.
     escalations: Vec<Vec<Match>>,
     /// For rules with `require_any` or `min_days`: the sentence has a companion or a long
@@ -719,13 +705,12 @@ fn falls(units: &[Pattern], verbs: &[Pattern], ws: &[words::Word]) -> Vec<Match>
         return Vec::new();
     }
     let num = |i: usize| ws.get(i).and_then(|w| w.norm.parse::<u32>().ok());
-    let one_word = |list: &[Pattern], i: usize| is_one_of(list, ws, i);
     let word = |i: usize| ws.get(i).map(|w| w.norm.as_str());
     let mut out = Vec::new();
     for i in 0..ws.len() {
         let Some(from) = num(i) else { continue };
         let mut j = i + 1;
-        let unit_before = one_word(units, j);
+        let unit_before = is_one_of(units, ws, j);
         if unit_before {
             j += 1;
         }
@@ -737,7 +722,7 @@ fn falls(units: &[Pattern], verbs: &[Pattern], ws: &[words::Word]) -> Vec<Match>
         }
         let Some(to) = num(j + 1) else { continue };
         let mut end = j + 2;
-        let unit_after = one_word(units, end);
+        let unit_after = is_one_of(units, ws, end);
         if unit_after {
             end += 1;
         }
@@ -789,10 +774,8 @@ fn unitless_fall_start(
     from: u32,
     to: u32,
 ) -> Option<usize> {
-    if i < 2 || ws[i - 1].norm != "from" || !PLAUSIBLE_WEIGHT.contains(&from) {
-        return None;
-    }
-    if !PLAUSIBLE_WEIGHT.contains(&to) {
+    let plausible = PLAUSIBLE_WEIGHT.contains(&from) && PLAUSIBLE_WEIGHT.contains(&to);
+    if i < 2 || ws[i - 1].norm != "from" || !plausible {
         return None;
     }
     let verb = i - 2;
@@ -818,6 +801,9 @@ struct Context<'a> {
     /// Where a general tag that opens the sentence ends ("general q for the nurses: is a bit
     /// of red on the paper piles?", "hypothetically if my mum ..."): what follows is asked.
     opening_tag: Option<usize>,
+    /// The whole sentence, give or take a word at either end, is a general tag ("general
+    /// question", "just curious"): it makes the question before it general.
+    is_tag: bool,
     negation: Vec<Match>,
     /// Including pseudo-negations: "not dieting" does not negate the weight loss after it,
     /// but it does negate "dieting" as an explanation.
@@ -951,15 +937,22 @@ impl<'a> Context<'a> {
         } else {
             find(&cues.general, ws)
         };
-        let opening_tag = find(&cues.general_tags, ws)
+        // A tag may trail an address or a word: "ok general question", "just curious lol".
+        const TAG_SLACK: usize = 1;
+        let tags = find(&cues.general_tags, ws);
+        let opening_tag = tags
             .iter()
             .filter(|m| m.start == opening)
             .map(|m| m.end)
             .max();
+        let is_tag = tags
+            .iter()
+            .any(|m| m.start <= opening + TAG_SLACK && m.end + TAG_SLACK >= ws.len());
         Context {
             sentence,
             writer,
             opening_tag,
+            is_tag,
             negation,
             negation_raw,
             negation_after,
