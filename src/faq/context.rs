@@ -52,6 +52,12 @@ pub struct ContextFile {
     /// it"): their symptom needs no advice passed on. The writer's own still warns.
     #[serde(default)]
     pub in_care: Vec<String>,
+    /// A clinician is already looking into it ("my GP is investigating", "waiting for the
+    /// scan"): a "book an appointment" alarm is in hand, the writer's own when said in the
+    /// trigger's sentence or the next, someone else's anywhere. Same-day and emergency advice
+    /// always stands.
+    #[serde(default)]
+    pub under_investigation: Vec<String>,
     /// A sentence that says a sign or a result is normal ("poo is normal colour", "hb normal
     /// too") is no trigger by meaning: the model reads "normal colour" close to "red colour".
     /// Patterns are not affected.
@@ -110,7 +116,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 24] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 25] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -123,6 +129,7 @@ impl ContextFile {
             ("owned", &self.owned),
             ("general_tags", &self.general_tags),
             ("in_care", &self.in_care),
+            ("under_investigation", &self.under_investigation),
             ("reassurance", &self.reassurance),
             ("historical", &self.historical),
             ("current", &self.current),

@@ -195,6 +195,7 @@ struct Cues {
     owned: Vec<Pattern>,
     general_tags: Vec<Pattern>,
     in_care: Vec<Pattern>,
+    under_investigation: Vec<Pattern>,
     reassurance: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
@@ -239,6 +240,7 @@ impl Triage {
             owned: compile(&c.owned, "owned cue")?,
             general_tags: compile(&c.general_tags, "general tag")?,
             in_care: compile(&c.in_care, "in-care cue")?,
+            under_investigation: compile(&c.under_investigation, "under-investigation cue")?,
             reassurance: compile(&c.reassurance, "reassurance cue")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
@@ -320,13 +322,13 @@ impl Triage {
         }
         let contexts = self.contexts(&sentences);
         let ages: Vec<u32> = sentences.iter().flat_map(|s| age::ages(&s.words)).collect();
-        // Advice to pass on to someone already in care would tell the writer nothing new.
-        let others_in_care = asserted_anywhere(&self.cues.in_care, &contexts);
+        let investigating = asserted_per_sentence(&self.cues.under_investigation, &contexts);
         let message = Message {
             text,
             contexts: &contexts,
             ages: &ages,
-            others_in_care,
+            others_in_care: asserted_anywhere(&self.cues.in_care, &contexts),
+            investigating,
         };
         let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
         for ((rule_index, rule), found) in self.rules.iter().enumerate().zip(triggers) {
@@ -493,7 +495,6 @@ impl Triage {
                     continue;
                 }
             };
-            writers_own |= !about_someone_else;
             let escalated = rule
                 .escalate
                 .as_ref()
@@ -502,6 +503,15 @@ impl Triage {
                 Some(e) => (e.tier, e.message.clone()),
                 None => (rule.tier, rule.message.clone()),
             };
+            if message.already_investigated(rule, si, tier, about_someone_else) {
+                first_aside.get_or_insert(SetAside {
+                    rule: rule.id.clone(),
+                    matched,
+                    reason: Reason::InCare,
+                });
+                continue;
+            }
+            writers_own |= !about_someone_else;
             if best.as_ref().is_none_or(|b| tier > b.tier) {
                 best = Some(RedFlagHit {
                     id: rule.id.clone(),
@@ -617,8 +627,28 @@ struct Message<'t, 'c> {
     text: &'t str,
     contexts: &'c [Context<'t>],
     ages: &'c [u32],
-    /// Someone else in the message is already in care.
+    /// Someone else in the message is already in care: advice to pass on to them would tell
+    /// the writer nothing new.
     others_in_care: bool,
+    /// Per sentence, an `under_investigation` cue is asserted there.
+    investigating: Vec<bool>,
+}
+
+impl Message<'_, '_> {
+    /// A "book an appointment" alarm is already in hand when a clinician is looking into it:
+    /// someone else's when the message says so anywhere, the writer's own when the trigger's
+    /// sentence or the next does ("my GP is already investigating my low ferritin"). Same-day
+    /// and emergency advice always stands, and a relative's care says nothing of the writer's
+    /// own family-history risk.
+    fn already_investigated(&self, rule: &Rule, si: usize, tier: Tier, other: bool) -> bool {
+        let near = |i: usize| self.investigating.get(i).copied().unwrap_or(false);
+        tier == Tier::Soon
+            && rule.subject == Subject::Writer
+            && match other {
+                true => self.investigating.contains(&true),
+                false => near(si) || near(si + 1),
+            }
+    }
 }
 
 /// What a rule needs to know of each sentence, computed once per message.
@@ -687,14 +717,22 @@ impl RuleFacts {
 }
 
 /// Whether any pattern matches somewhere in the message, neither negated nor hypothetical.
-fn asserted_anywhere(list: &[Pattern], contexts: &[Context<'_>]) -> bool {
-    list.iter().any(|p| {
-        contexts.iter().any(|ctx| {
-            p.find_all(&ctx.sentence.words)
-                .iter()
-                .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
+/// Per sentence, whether a cue of the list is asserted there (not negated, not hypothetical).
+fn asserted_per_sentence(list: &[Pattern], contexts: &[Context<'_>]) -> Vec<bool> {
+    contexts
+        .iter()
+        .map(|ctx| {
+            list.iter().any(|p| {
+                p.find_all(&ctx.sentence.words)
+                    .iter()
+                    .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
+            })
         })
-    })
+        .collect()
+}
+
+fn asserted_anywhere(list: &[Pattern], contexts: &[Context<'_>]) -> bool {
+    asserted_per_sentence(list, contexts).contains(&true)
 }
 
 /// "from 70kg to 62kg", "70 to 62 kg", "80 kg down to 72": a number, then "to" (or "down

@@ -32,6 +32,7 @@ fn context() -> ContextFile {
         owned: strings(&["i have it", "mine"]),
         general_tags: strings(&["general question", "just curious"]),
         in_care: strings(&["in hospital"]),
+        under_investigation: strings(&["investigating", "waiting for ..2 scan"]),
         reassurance: strings(&["is normal"]),
         historical: strings(&["years ago", "as a kid"]),
         current: strings(&["since", "still", "again", "now"]),
@@ -267,6 +268,40 @@ fn hypotheticals_and_general_questions_inform_instead() {
     assert_eq!(
         ids("can leaky gut cause blood in stool? I have it"),
         ["blood"]
+    );
+}
+
+#[test]
+fn an_appointment_alarm_already_being_investigated_is_in_hand() {
+    // The writer's own "book an appointment" alarm, with a clinician on it in the same
+    // sentence or the next.
+    assert_eq!(
+        reason("my gp is investigating why i lost 6kg"),
+        Some(Reason::InCare)
+    );
+    assert_eq!(
+        reason("i lost 6kg without trying. waiting for the scan now"),
+        Some(Reason::InCare)
+    );
+    // Further away, it may be about something else.
+    assert_eq!(
+        ids("i lost 6kg without trying. no idea why. also waiting for a scan on my knee"),
+        ["weight"]
+    );
+    // Same-day advice stands whoever is investigating.
+    assert_eq!(
+        ids("my gp is investigating and now there is blood in my stool"),
+        ["blood"]
+    );
+    // Someone else's, anywhere in the message.
+    assert_eq!(
+        reason("my dad lost 6kg without trying. the gp is investigating"),
+        Some(Reason::InCare)
+    );
+    // A relative's investigation says nothing of the writer's family-history risk.
+    assert_eq!(
+        ids("my mum has coeliac and is investigating her bloating, i get diarrhea too"),
+        ["family-coeliac"]
     );
 }
 
