@@ -583,14 +583,15 @@ impl Triage {
             return Err(Reason::AgeNotStated);
         }
         if let Some(qualifies) = &facts.qualifies {
-            // The trigger's sentence or the next: "Been throwing up. It's been 3 days." A
-            // companion with no duration (a fever's gut symptom) may also come up to two
-            // sentences before: "Pain low on the right since last night. I have a temp of 38.2".
-            let from = match rule.min_days {
-                Some(_) => si,
-                None => si.saturating_sub(COMPANION_BEFORE),
+            // The trigger's sentence or the next ("Been throwing up. It's been 3 days."), or
+            // the two after for a rule that must persist. A companion with no duration (a
+            // fever's gut symptom) may also come up to two sentences before: "Pain low on the
+            // right since last night. I have a temp of 38.2".
+            let (from, to) = match rule.min_days {
+                Some(_) => (si, si + PERSISTENCE_AFTER),
+                None => (si.saturating_sub(COMPANION_BEFORE), si + 1),
             };
-            if !qualifies[from..=(si + 1).min(qualifies.len() - 1)]
+            if !qualifies[from..=to.min(qualifies.len() - 1)]
                 .iter()
                 .any(|&q| q)
                 && !ctx.qualified_by_trigger(&rule.require_any, m)
@@ -621,6 +622,9 @@ fn opening_word(ws: &[words::Word]) -> usize {
 /// How many sentences before a trigger a `require_any` companion may stand, for rules that
 /// need no duration.
 const COMPANION_BEFORE: usize = 2;
+/// How many sentences after a trigger a rule that must persist may find its duration or
+/// companion ("still puking. day 2 now. it just wont stop"); other companions, one.
+const PERSISTENCE_AFTER: usize = 2;
 
 /// What every rule reads of one message.
 struct Message<'t, 'c> {
@@ -716,7 +720,6 @@ impl RuleFacts {
     }
 }
 
-/// Whether any pattern matches somewhere in the message, neither negated nor hypothetical.
 /// Per sentence, whether a cue of the list is asserted there (not negated, not hypothetical).
 fn asserted_per_sentence(list: &[Pattern], contexts: &[Context<'_>]) -> Vec<bool> {
     contexts
@@ -731,6 +734,7 @@ fn asserted_per_sentence(list: &[Pattern], contexts: &[Context<'_>]) -> Vec<bool
         .collect()
 }
 
+/// Whether any pattern matches somewhere in the message, neither negated nor hypothetical.
 fn asserted_anywhere(list: &[Pattern], contexts: &[Context<'_>]) -> bool {
     asserted_per_sentence(list, contexts).contains(&true)
 }
@@ -1184,18 +1188,30 @@ impl<'a> Context<'a> {
         if who == Who::Other && i > 0 && self.subjects[i - 1].2 == Who::NoAlarm {
             return Some(Who::NoAlarm);
         }
+        if who != Who::Other || !self.is_pronoun(i) {
+            return Some(who);
+        }
         // "my mum and her sister had ovarian cancer": a pronoun right after a relative is
         // that relative's, so her sister is family too.
+        if i > 0 && self.subjects[i - 1].2 == Who::Family {
+            return Some(Who::Family);
+        }
+        // "some influencer says her gut made her lose 20kg": pronouns after someone the
+        // advice is not for are theirs, however many.
+        match (0..i).rev().find(|&j| !self.is_pronoun(j)) {
+            Some(j) if self.subjects[j].2 == Who::NoAlarm => Some(Who::NoAlarm),
+            _ => Some(who),
+        }
+    }
+
+    /// Whether subject `i` is a bare third-person pronoun.
+    fn is_pronoun(&self, i: usize) -> bool {
         let (s, e, _) = self.subjects[i];
-        let pronoun = e == s + 1
+        e == s + 1
             && matches!(
                 self.sentence.words[s].norm.as_str(),
                 "her" | "his" | "their" | "she" | "he"
-            );
-        if who == Who::Other && pronoun && i > 0 && self.subjects[i - 1].2 == Who::Family {
-            return Some(Who::Family);
-        }
-        Some(who)
+            )
     }
 
     /// The sentence tells a story, not a report: a fiction cue with no writer before the

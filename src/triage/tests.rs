@@ -40,7 +40,7 @@ fn context() -> ContextFile {
         question_opening: strings(&["is|does"]),
         first_person: strings(&["i", "ive", "im", "my", "me"]),
         other_person: strings(&["my ..1 friend", "she|he|her|his"]),
-        other_no_alarm: strings(&["my ..1 dog", "anyone|people"]),
+        other_no_alarm: strings(&["my ..1 dog", "anyone|people", "influencer"]),
         family: strings(&[
             "my ..1 mum|mom|dad|sister|son",
             "my ..3 year old",
@@ -701,4 +701,32 @@ fn real_weight_going_down_in_numbers() {
         ["unintended-weight-loss"]
     );
     assert!(real_ids("I've gone from 62kg to 70kg").is_empty());
+}
+
+#[test]
+fn pronouns_after_someone_the_advice_is_not_for_stay_theirs() {
+    // A bug: only the pronoun right after the influencer was theirs, so the second "her"
+    // made this the influencer's weight loss reported by a friend.
+    assert_eq!(
+        reason("some influencer says her gut meant her lost 20 kg"),
+        Some(Reason::OtherPerson)
+    );
+    assert_eq!(
+        ids("my friend says she lost 20 kg without trying"),
+        ["weight"]
+    );
+}
+
+#[test]
+fn a_rule_that_must_persist_finds_its_duration_two_sentences_on() {
+    // A bug: "still throwing up. day 3 now. it wont stop" was set aside as not persistent
+    // because its companion stood two sentences after the trigger.
+    assert_eq!(
+        ids("still throwing up. day three now. it keep going"),
+        ["vomit"]
+    );
+    assert_eq!(
+        reason("was throwing up after dinner. went to bed. slept fine"),
+        Some(Reason::NotPersistent)
+    );
 }
