@@ -58,6 +58,8 @@ fn is_relative(word: &str) -> bool {
             | "husband"
             | "wife"
             | "partner"
+            // "my mother in law is 66"
+            | "law"
             | "aunt"
             | "auntie"
             | "uncle"
@@ -143,6 +145,8 @@ mod tests {
 
     #[test]
     fn stated_ages_are_read() {
+        // A bug: "in law" hid the relative, so the age went unread.
+        assert_eq!(read("my mother in law is 66 and bloated"), [66]);
         assert_eq!(read("I'm 56 and bloated"), [56]);
         assert_eq!(read("56 yo woman"), [56]);
         assert_eq!(read("she is 62 years old"), [62]);

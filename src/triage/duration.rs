@@ -87,6 +87,18 @@ fn since_hours(word: &str) -> Option<u32> {
     })
 }
 
+/// Vague words between "since" and its time ("since about mid-January").
+const SINCE_FILLERS: &[&str] = &[
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "mid",
+    "early",
+    "late",
+    "like",
+];
+
 /// Every duration stated in a sentence's words.
 pub fn durations(words: &[Word]) -> Vec<Duration> {
     let w = |i: usize| words.get(i).map(|w| w.norm.as_str());
@@ -96,31 +108,38 @@ pub fn durations(words: &[Word]) -> Vec<Duration> {
         let found = amount(words, i).or_else(|| {
             let here = w(i)?;
             if here == "since" {
+                // "since about mid-January": vague words before the time say nothing of
+                // its length, so they are read past.
+                let fillers = words[i + 1..]
+                    .iter()
+                    .take_while(|w| SINCE_FILLERS.contains(&w.norm.as_str()))
+                    .count();
+                let at = i + fillers;
                 // "since last week", "since Tuesday", "since I was a kid"; and as writers
                 // whose language says "since" for "for" put it, "since a month", "since 3
                 // weeks".
-                if let Some((len, h)) = amount(words, i + 1) {
-                    return Some((1 + len, h));
+                if let Some((len, h)) = amount(words, at + 1) {
+                    return Some((1 + fillers + len, h));
                 }
-                if let Some(found) = since_start_of(words, i + 1) {
-                    return Some(found);
+                if let Some((len, h)) = since_start_of(words, at + 1) {
+                    return Some((fillers + len, h));
                 }
-                let (next, skip) = match w(i + 1)? {
-                    "last" | "the" | "a" | "one" => (w(i + 2)?, 3),
+                let (next, skip) = match w(at + 1)? {
+                    "last" | "the" | "a" | "one" => (w(at + 2)?, 3),
                     other => (other, 2),
                 };
                 if let Some(unit) = unit_hours(next).filter(|_| skip == 3) {
-                    return Some((skip, unit));
+                    return Some((fillers + skip, unit));
                 }
                 if let Some(h) = since_hours(next) {
-                    return Some((skip, h));
+                    return Some((fillers + skip, h));
                 }
-                if next == "i" && matches!(w(i + 2), Some("was")) {
-                    return Some((3, 5 * 365 * DAY));
+                if next == "i" && matches!(w(at + 2), Some("was")) {
+                    return Some((fillers + 3, 5 * 365 * DAY));
                 }
                 // "since new year", "since the new year": a month at the least.
-                if next == "new" && matches!(w(i + skip), Some("year" | "years" | "yr")) {
-                    return Some((skip + 1, 30 * DAY));
+                if next == "new" && matches!(w(at + skip), Some("year" | "years" | "yr")) {
+                    return Some((fillers + skip + 1, 30 * DAY));
                 }
                 return None;
             }
@@ -261,6 +280,8 @@ mod tests {
         assert_eq!(days("for weeks"), [21]);
         assert_eq!(days("months now"), [60]);
         assert_eq!(days("since Tuesday"), [2]);
+        assert_eq!(days("since about mid-January"), [30]);
+        assert_eq!(days("since around last week"), [7]);
         assert_eq!(days("since last week"), [7]);
         assert_eq!(days("since last month"), [30]);
         assert_eq!(days("since March"), [30]);
