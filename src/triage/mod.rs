@@ -396,17 +396,8 @@ impl Triage {
             // The model cannot tell "pale yellow pee" from "yellow skin": a sentence where
             // one of the rule's other senses occurs is no candidate of that rule.
             let ws = &sentences[c.sentence].words;
-            let other_sense = self.rules[c.rule]
-                .exclude
-                .iter()
-                .any(|x| !x.find_all(ws).is_empty());
             // "poo is normal colour" reads close to "red colour" to the model.
-            let reassured = self
-                .cues
-                .reassurance
-                .iter()
-                .any(|x| !x.find_all(ws).is_empty());
-            if other_sense || reassured {
+            if occurs(&self.rules[c.rule].exclude, ws) || occurs(&self.cues.reassurance, ws) {
                 continue;
             }
             scan.by_meaning
@@ -720,23 +711,28 @@ impl RuleFacts {
     }
 }
 
-/// Per sentence, whether a cue of the list is asserted there (not negated, not hypothetical).
-fn asserted_per_sentence(list: &[Pattern], contexts: &[Context<'_>]) -> Vec<bool> {
-    contexts
-        .iter()
-        .map(|ctx| {
-            list.iter().any(|p| {
-                p.find_all(&ctx.sentence.words)
-                    .iter()
-                    .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
-            })
-        })
-        .collect()
+/// Whether any pattern of the list matches somewhere in the words.
+fn occurs(list: &[Pattern], ws: &[words::Word]) -> bool {
+    list.iter().any(|p| !p.find_all(ws).is_empty())
 }
 
-/// Whether any pattern matches somewhere in the message, neither negated nor hypothetical.
+/// Whether a cue of the list is asserted in one sentence (not negated, not hypothetical).
+fn asserted_in(list: &[Pattern], ctx: &Context<'_>) -> bool {
+    list.iter().any(|p| {
+        p.find_all(&ctx.sentence.words)
+            .iter()
+            .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
+    })
+}
+
+/// Per sentence, whether a cue of the list is asserted there.
+fn asserted_per_sentence(list: &[Pattern], contexts: &[Context<'_>]) -> Vec<bool> {
+    contexts.iter().map(|ctx| asserted_in(list, ctx)).collect()
+}
+
+/// Whether a cue of the list is asserted anywhere in the message (stops at the first).
 fn asserted_anywhere(list: &[Pattern], contexts: &[Context<'_>]) -> bool {
-    asserted_per_sentence(list, contexts).contains(&true)
+    contexts.iter().any(|ctx| asserted_in(list, ctx))
 }
 
 /// "from 70kg to 62kg", "70 to 62 kg", "80 kg down to 72": a number, then "to" (or "down
