@@ -58,6 +58,12 @@ pub struct ContextFile {
     /// always stands.
     #[serde(default)]
     pub under_investigation: Vec<String>,
+    /// The writer is being seen for it now or was seen today ("I'm in A&E with it", "the
+    /// doctor saw me this morning about it"): their own "today" or "book an appointment"
+    /// alarm is in hand when said in the trigger's sentence or one beside it. Emergency
+    /// advice always stands.
+    #[serde(default)]
+    pub being_seen: Vec<String>,
     /// A sentence that says a sign or a result is normal ("poo is normal colour", "hb normal
     /// too") is no trigger by meaning: the model reads "normal colour" close to "red colour".
     /// Patterns are not affected.
@@ -116,7 +122,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 25] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 26] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -130,6 +136,7 @@ impl ContextFile {
             ("general_tags", &self.general_tags),
             ("in_care", &self.in_care),
             ("under_investigation", &self.under_investigation),
+            ("being_seen", &self.being_seen),
             ("reassurance", &self.reassurance),
             ("historical", &self.historical),
             ("current", &self.current),

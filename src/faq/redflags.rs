@@ -185,7 +185,7 @@ pub struct RedFlagRule {
     /// 68 to 61", "she's lost from 70 to 64". Both numbers must be a plausible body weight.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub falling_verbs: Vec<String>,
-    /// A higher tier when a sentence from the one before the trigger's to two after it says it
+    /// A higher tier when a sentence from the one before the trigger's to three after it says it
     /// is worse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalate: Option<Escalation>,

@@ -111,7 +111,13 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
             // "58 and my stomach ...": an adult age opening the sentence.
             || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
             // "at 67 i've started ...": "at" an age, then the writer.
-            || (before == Some("at") && matches!(after, Some("i" | "im" | "ive" | "id"))) || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
+            || (before == Some("at") && matches!(after, Some("i" | "im" | "ive" | "id")))
+            // "gut issues at 59 for the first time ever": an onset age.
+            || (before == Some("at")
+                && (40..=OLDEST).contains(&n)
+                && after == Some("for")
+                && word(i + 3) == Some("first"))
+            || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
             // "in my 50s", "late 50s": the digits and the "s" split.
             || (after == Some("s")
                 && matches!(before, Some("my" | "her" | "his" | "their" | "mid" | "late" | "early")))
@@ -156,6 +162,8 @@ mod tests {
         assert_eq!(read("58f, new bloating"), [58]);
         assert_eq!(read("58 and my stomach is swollen"), [58]);
         assert_eq!(read("at 67 i've started getting heartburn"), [67]);
+        // A bug: an onset age ("at 59 for the first time") went unread.
+        assert_eq!(read("gut issues at 59 for the first time ever"), [59]);
         assert_eq!(read("my mum is 63 and bloated"), [63]);
         assert_eq!(read("grandma is 80 and her stomach is upset"), [80]);
         assert_eq!(read("she's 88 and bloated"), [88]);

@@ -196,6 +196,7 @@ struct Cues {
     general_tags: Vec<Pattern>,
     in_care: Vec<Pattern>,
     under_investigation: Vec<Pattern>,
+    being_seen: Vec<Pattern>,
     reassurance: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
@@ -241,6 +242,7 @@ impl Triage {
             general_tags: compile(&c.general_tags, "general tag")?,
             in_care: compile(&c.in_care, "in-care cue")?,
             under_investigation: compile(&c.under_investigation, "under-investigation cue")?,
+            being_seen: compile(&c.being_seen, "being-seen cue")?,
             reassurance: compile(&c.reassurance, "reassurance cue")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
@@ -329,6 +331,7 @@ impl Triage {
             ages: &ages,
             others_in_care: asserted_anywhere(&self.cues.in_care, &contexts),
             investigating,
+            seen: asserted_per_sentence(&self.cues.being_seen, &contexts),
         };
         let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
         for ((rule_index, rule), found) in self.rules.iter().enumerate().zip(triggers) {
@@ -494,7 +497,7 @@ impl Triage {
                 Some(e) => (e.tier, e.message.clone()),
                 None => (rule.tier, rule.message.clone()),
             };
-            if message.already_investigated(rule, si, tier, about_someone_else) {
+            if message.in_hand(rule, si, tier, about_someone_else) {
                 first_aside.get_or_insert(SetAside {
                     rule: rule.id.clone(),
                     matched,
@@ -616,6 +619,9 @@ const COMPANION_BEFORE: usize = 2;
 /// How many sentences after a trigger a rule that must persist may find its duration or
 /// companion ("still puking. day 2 now. it just wont stop"); other companions, one.
 const PERSISTENCE_AFTER: usize = 2;
+/// How many sentences after a trigger an escalation may come: chat adds a short aside or two
+/// ("not on iron. 2 days now.") before the fainting.
+const ESCALATION_AFTER: usize = 3;
 
 /// What every rule reads of one message.
 struct Message<'t, 'c> {
@@ -627,21 +633,30 @@ struct Message<'t, 'c> {
     others_in_care: bool,
     /// Per sentence, an `under_investigation` cue is asserted there.
     investigating: Vec<bool>,
+    /// Per sentence, a `being_seen` cue is asserted there.
+    seen: Vec<bool>,
 }
 
 impl Message<'_, '_> {
-    /// A "book an appointment" alarm is already in hand when a clinician is looking into it:
-    /// someone else's when the message says so anywhere, the writer's own when the trigger's
-    /// sentence or the next does ("my GP is already investigating my low ferritin"). Same-day
-    /// and emergency advice always stands, and a relative's care says nothing of the writer's
+    /// An alarm is already in hand when a clinician has it. A "book an appointment" alarm:
+    /// someone else's when the message says it is being looked into anywhere, the writer's
+    /// own when the trigger's sentence or the next does ("my GP is already investigating my
+    /// low ferritin"). A "today" alarm of the writer's own: when they say, in the trigger's
+    /// sentence or one beside it, that they are being seen for it now or were seen today.
+    /// Emergency advice always stands, and a relative's care says nothing of the writer's
     /// own family-history risk.
-    fn already_investigated(&self, rule: &Rule, si: usize, tier: Tier, other: bool) -> bool {
-        let near = |i: usize| self.investigating.get(i).copied().unwrap_or(false);
-        tier == Tier::Soon
-            && rule.subject == Subject::Writer
-            && match other {
-                true => self.investigating.contains(&true),
-                false => near(si) || near(si + 1),
+    fn in_hand(&self, rule: &Rule, si: usize, tier: Tier, other: bool) -> bool {
+        let at = |list: &[bool], i: usize| list.get(i).copied().unwrap_or(false);
+        let beside = |list: &[bool]| at(list, si) || at(list, si + 1) || si > 0 && at(list, si - 1);
+        let investigated = match other {
+            true => self.investigating.contains(&true),
+            false => at(&self.investigating, si) || at(&self.investigating, si + 1),
+        };
+        rule.subject == Subject::Writer
+            && match tier {
+                Tier::Soon => investigated || !other && beside(&self.seen),
+                Tier::Urgent => !other && beside(&self.seen),
+                Tier::Emergency => false,
             }
     }
 }
@@ -696,12 +711,12 @@ impl RuleFacts {
         }
     }
 
-    /// An escalation from the sentence before the trigger's to two after it ("Black tarry
-    /// stool since last night. Not on iron. Dizzy when I stand up."), leaving out any inside
-    /// `trigger` itself when one is given.
+    /// An escalation from the sentence before the trigger's to `ESCALATION_AFTER` after it
+    /// ("Black tarry stool since last night. Not on iron. For 2 days. Nearly fainted
+    /// today."), leaving out any inside `trigger` itself when one is given.
     fn escalated_near(&self, si: usize, trigger: Option<&Match>) -> bool {
         let from = si.saturating_sub(1);
-        let to = (si + 2).min(self.escalations.len() - 1);
+        let to = (si + ESCALATION_AFTER).min(self.escalations.len() - 1);
         (from..=to).any(|i| {
             self.escalations[i].iter().any(|e| match trigger {
                 Some(t) if i == si => e.end <= t.start || e.start >= t.end,
@@ -938,20 +953,28 @@ impl<'a> Context<'a> {
         // Longest cue first ("anyone else" over "anyone", "my mum" over "my"), then family
         // over other person over no-alarm over first person, then the later one ("a relative of mine" is
         // read as "relative of mine", not "a relative" followed by the writer's "mine").
-        let mut candidates: Vec<(usize, usize, Who, u8)> = Vec::new();
+        let mut candidates: Vec<(usize, usize, Who, u8, usize)> = Vec::new();
         for (list, who, rank) in [
             (&cues.family, Who::Family, 0),
             (&cues.other_person, Who::Other, 1),
             (&cues.other_no_alarm, Who::NoAlarm, 2),
             (&cues.first_person, Who::Writer, 3),
         ] {
-            candidates.extend(find(list, ws).iter().map(|m| (m.start, m.end, who, rank)));
+            candidates.extend(
+                find(list, ws)
+                    .iter()
+                    .map(|m| (m.start, m.end, who, rank, m.literals.len())),
+            );
         }
         let nobody = find(&cues.not_subject, ws);
-        candidates.retain(|&(s, e, _, _)| !nobody.iter().any(|n| n.start < e && s < n.end));
-        candidates.sort_by_key(|&(s, e, _, rank)| (Reverse(e - s), rank, Reverse(e)));
+        candidates.retain(|&(s, e, ..)| !nobody.iter().any(|n| n.start < e && s < n.end));
+        // Most words read first, then the longest span: "my coworker's mate" is the gossip
+        // cue's three words, not "my .. mate" with the coworker skipped.
+        candidates.sort_by_key(|&(s, e, _, rank, read)| {
+            (Reverse(read), Reverse(e - s), rank, Reverse(e))
+        });
         let mut subjects: Vec<(usize, usize, Who)> = Vec::new();
-        for (start, end, who, _) in candidates {
+        for (start, end, who, ..) in candidates {
             if !subjects.iter().any(|&(s, e, _)| s < end && start < e) {
                 subjects.push((start, end, who));
             }
@@ -1194,7 +1217,11 @@ impl<'a> Context<'a> {
         }
         // "some influencer says her gut made her lose 20kg": pronouns after someone the
         // advice is not for are theirs, however many.
-        match (0..i).rev().find(|&j| !self.is_pronoun(j)) {
+        // The writer ("my coworker told me she ...") is never who "she" stands for.
+        match (0..i)
+            .rev()
+            .find(|&j| !self.is_pronoun(j) && self.subjects[j].2 != Who::Writer)
+        {
             Some(j) if self.subjects[j].2 == Who::NoAlarm => Some(Who::NoAlarm),
             _ => Some(who),
         }
@@ -1206,7 +1233,7 @@ impl<'a> Context<'a> {
         e == s + 1
             && matches!(
                 self.sentence.words[s].norm.as_str(),
-                "her" | "his" | "their" | "she" | "he"
+                "her" | "his" | "their" | "she" | "he" | "shes" | "hes" | "him"
             )
     }
 

@@ -33,6 +33,7 @@ fn context() -> ContextFile {
         general_tags: strings(&["general question", "just curious"]),
         in_care: strings(&["in hospital"]),
         under_investigation: strings(&["investigating", "waiting for ..2 scan"]),
+        being_seen: strings(&["im ..2 in hospital", "waiting ..2 to be seen"]),
         reassurance: strings(&["is normal"]),
         historical: strings(&["years ago", "as a kid"]),
         current: strings(&["since", "still", "again", "now"]),
@@ -40,7 +41,12 @@ fn context() -> ContextFile {
         question_opening: strings(&["is|does"]),
         first_person: strings(&["i", "ive", "im", "my", "me"]),
         other_person: strings(&["my ..1 friend", "she|he|her|his"]),
-        other_no_alarm: strings(&["my ..1 dog", "anyone|people", "influencer"]),
+        other_no_alarm: strings(&[
+            "my ..1 dog",
+            "anyone|people",
+            "influencer",
+            "my coworkers friend",
+        ]),
         family: strings(&[
             "my ..1 mum|mom|dad|sister|son",
             "my ..3 year old",
@@ -302,6 +308,44 @@ fn an_appointment_alarm_already_being_investigated_is_in_hand() {
     assert_eq!(
         ids("my mum has coeliac and is investigating her bloating, i get diarrhea too"),
         ["family-coeliac"]
+    );
+}
+
+#[test]
+fn the_writer_already_being_seen_has_a_today_alarm_in_hand() {
+    // A bug: the writer waiting in hospital for the bleeding was told to go today.
+    assert_eq!(
+        reason("im sat in hospital waiting to be seen for blood in my stool"),
+        Some(Reason::InCare)
+    );
+    // In the sentence before or after the trigger too.
+    assert_eq!(
+        reason("blood in my stool since monday. im in hospital now"),
+        Some(Reason::InCare)
+    );
+    // Emergency advice always stands.
+    assert_eq!(
+        fired("im in hospital and there is a lot of blood in my stool"),
+        [("blood".to_string(), Tier::Emergency)]
+    );
+    // Someone else in hospital leaves the writer's own alarm standing.
+    assert_eq!(
+        ids("my dad is in hospital. i have blood in my stool"),
+        ["blood"]
+    );
+}
+
+#[test]
+fn a_cue_with_more_words_read_names_the_subject() {
+    // A bug: "my .. friend" skipping "coworkers" outranked the gossip cue of three words.
+    assert_eq!(
+        reason("my coworkers friend is losing weight"),
+        Some(Reason::OtherPerson)
+    );
+    // A bug: "she" after "told me" was read as someone the writer asks for.
+    assert_eq!(
+        reason("my coworkers friend told me she is losing weight"),
+        Some(Reason::OtherPerson)
     );
 }
 
