@@ -101,6 +101,9 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
                         && runs_on(&text[i + c.len_utf8()..]) => {}
                 '.' | '\u{2026}' | '!' | ';' | '\n' => end_sentence(&mut current, &mut out, false),
                 '?' => end_sentence(&mut current, &mut out, true),
+                // A hyphen inside a compound joins its words: "lump-in-the-throat", "non-stop".
+                '-' if prev.is_some_and(char::is_alphabetic)
+                    && next.is_some_and(char::is_alphabetic) => {}
                 ',' | ':' | '-' | '\u{2013}' | '\u{2014}' | '(' | ')' => {
                     if let Some(last) = current.words.last_mut() {
                         last.pause_after = true;
@@ -218,6 +221,19 @@ mod tests {
         assert!(s[0].question);
         let words: Vec<&str> = s[0].words.iter().map(|w| w.norm.as_str()).collect();
         assert_eq!(words, ["lost", "5", "kg", "in", "6", "wks"]);
+    }
+
+    #[test]
+    fn a_hyphen_inside_a_compound_is_no_pause_but_a_dash_is() {
+        // A bug: "lump-in-the-throat" paused after every word, so no phrase could match it.
+        let s = sentences("a lump-in-the-throat feeling, pain 7-8 - bad");
+        let pauses: Vec<bool> = s[0].words.iter().map(|w| w.pause_after).collect();
+        assert_eq!(
+            pauses,
+            [
+                false, false, false, false, false, true, false, true, true, false
+            ]
+        );
     }
 
     #[test]
