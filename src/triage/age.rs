@@ -112,11 +112,12 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
             || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
             // "at 67 i've started ...": "at" an age, then the writer.
             || (before == Some("at") && matches!(after, Some("i" | "im" | "ive" | "id")))
-            // "gut issues at 59 for the first time ever": an onset age.
+            // "gut issues at 59 for the first time ever", "problems just start at 60": an
+            // onset age.
             || (before == Some("at")
                 && (40..=OLDEST).contains(&n)
-                && after == Some("for")
-                && word(i + 3) == Some("first"))
+                && ((after == Some("for") && word(i + 3) == Some("first"))
+                    || i >= 2 && matches!(word(i - 2), Some("start" | "started" | "starting" | "began" | "begin" | "beginning"))))
             || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
             // "in my 50s", "late 50s": the digits and the "s" split.
             || (after == Some("s")
@@ -164,6 +165,7 @@ mod tests {
         assert_eq!(read("at 67 i've started getting heartburn"), [67]);
         // A bug: an onset age ("at 59 for the first time") went unread.
         assert_eq!(read("gut issues at 59 for the first time ever"), [59]);
+        assert_eq!(read("is it normal for problems to start at 60"), [60]);
         assert_eq!(read("my mum is 63 and bloated"), [63]);
         assert_eq!(read("grandma is 80 and her stomach is upset"), [80]);
         assert_eq!(read("she's 88 and bloated"), [88]);

@@ -733,11 +733,13 @@ fn occurs(list: &[Pattern], ws: &[words::Word]) -> bool {
 
 /// Whether a cue of the list is asserted in one sentence (not negated, not hypothetical).
 fn asserted_in(list: &[Pattern], ctx: &Context<'_>) -> bool {
-    list.iter().any(|p| {
-        p.find_all(&ctx.sentence.words)
-            .iter()
-            .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
-    })
+    // A checklist answered in chat asserts nothing: "Heavy periods? No."
+    !ctx.answered_no
+        && list.iter().any(|p| {
+            p.find_all(&ctx.sentence.words)
+                .iter()
+                .any(|m| !ctx.negated_raw(m) && !ctx.hypothetical(m))
+        })
 }
 
 /// Per sentence, whether a cue of the list is asserted there.

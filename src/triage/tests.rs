@@ -336,6 +336,13 @@ fn the_writer_already_being_seen_has_a_today_alarm_in_hand() {
 }
 
 #[test]
+fn an_explanation_answered_no_in_a_checklist_explains_nothing() {
+    // A bug: "on a diet? no." still explained the weight loss.
+    assert_eq!(ids("lost 6kg. on a diet? no. gym? no."), ["weight"]);
+    assert_eq!(reason("lost 6kg. on a diet."), Some(Reason::Explained));
+}
+
+#[test]
 fn a_cue_with_more_words_read_names_the_subject() {
     // A bug: "my .. friend" skipping "coworkers" outranked the gossip cue of three words.
     assert_eq!(
