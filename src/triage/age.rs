@@ -68,6 +68,19 @@ fn is_relative(word: &str) -> bool {
     )
 }
 
+/// "at 59 for the first time", "problems start at 60": the number at `i` (after "at") is
+/// the age something began.
+fn is_onset(ws: &[Word], i: usize) -> bool {
+    let word = |j: usize| ws.get(j).map(|w| w.norm.as_str());
+    let first_time = word(i + 1) == Some("for") && word(i + 3) == Some("first");
+    let began = i >= 2
+        && matches!(
+            word(i - 2),
+            Some("start" | "started" | "starting" | "began" | "begin" | "beginning")
+        );
+    first_time || began
+}
+
 /// Every age stated in one sentence.
 pub fn ages(ws: &[Word]) -> Vec<u32> {
     let word = |i: usize| ws.get(i).map(|w| w.norm.as_str());
@@ -112,12 +125,7 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
             || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
             // "at 67 i've started ...": "at" an age, then the writer.
             || (before == Some("at") && matches!(after, Some("i" | "im" | "ive" | "id")))
-            // "gut issues at 59 for the first time ever", "problems just start at 60": an
-            // onset age.
-            || (before == Some("at")
-                && (40..=OLDEST).contains(&n)
-                && ((after == Some("for") && word(i + 3) == Some("first"))
-                    || i >= 2 && matches!(word(i - 2), Some("start" | "started" | "starting" | "began" | "begin" | "beginning"))))
+            || (before == Some("at") && (40..=OLDEST).contains(&n) && is_onset(ws, i))
             || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
             // "in my 50s", "late 50s": the digits and the "s" split.
             || (after == Some("s")

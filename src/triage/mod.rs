@@ -952,9 +952,11 @@ impl<'a> Context<'a> {
             v.dedup();
             v
         };
-        // Longest cue first ("anyone else" over "anyone", "my mum" over "my"), then family
-        // over other person over no-alarm over first person, then the later one ("a relative of mine" is
-        // read as "relative of mine", not "a relative" followed by the writer's "mine").
+        // The cue that reads the most words first ("anyone else" over "anyone", "my mum" over
+        // "my"; "my coworker's mate" over "my .. mate" with the coworker skipped), then the
+        // longest span, then family over other person over no-alarm over first person, then
+        // the later one ("a relative of mine" is read as "relative of mine", not "a relative"
+        // followed by the writer's "mine").
         let mut candidates: Vec<(usize, usize, Who, u8, usize)> = Vec::new();
         for (list, who, rank) in [
             (&cues.family, Who::Family, 0),
@@ -970,8 +972,6 @@ impl<'a> Context<'a> {
         }
         let nobody = find(&cues.not_subject, ws);
         candidates.retain(|&(s, e, ..)| !nobody.iter().any(|n| n.start < e && s < n.end));
-        // Most words read first, then the longest span: "my coworker's mate" is the gossip
-        // cue's three words, not "my .. mate" with the coworker skipped.
         candidates.sort_by_key(|&(s, e, _, rank, read)| {
             (Reverse(read), Reverse(e - s), rank, Reverse(e))
         });
