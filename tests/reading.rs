@@ -145,3 +145,30 @@ fn dehydration_and_drinking_phrases_are_glossed() {
         .is_empty()
     );
 }
+
+#[test]
+fn not_even_in_another_language_is_no_negation() {
+    // "nicht mal", "ni siquiera", "même pas", "nem mesmo" are "not even": the alarm is
+    // stronger, not denied. The German line raised nothing before (read as "not ... water").
+    let core = core();
+    for (message, tier) in [
+        (
+            "ich behalte seit heute früh nicht mal wasser bei mir und kann kaum stehen",
+            "emergency",
+        ),
+        (
+            "desde ayer no retengo ni siquiera el agua, vomito todo",
+            "urgent",
+        ),
+    ] {
+        let reply = core.respond(message);
+        assert!(
+            reply
+                .red_flags
+                .iter()
+                .any(|h| h.id == "cannot-keep-fluids-down" && h.tier.to_string() == tier),
+            "{message:?}: {:?}",
+            alarms(&reply)
+        );
+    }
+}

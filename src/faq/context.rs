@@ -95,9 +95,14 @@ pub struct ContextFile {
     /// report about someone.
     #[serde(default)]
     pub other_no_alarm: Vec<String>,
-    /// Blood relatives ("my mum", "runs in the family"): what family-history rules need.
+    /// Close blood relatives ("my mum", "runs in the family"): what family-history rules need.
     #[serde(default)]
     pub family: Vec<String>,
+    /// Relatives further out ("my grandad", "my cousin"): someone else's symptom, as for
+    /// `other_person`, but no family history of the writer's. The guidelines behind the
+    /// family-history rules count first-degree relatives.
+    #[serde(default)]
+    pub distant_family: Vec<String>,
     /// Phrases with a person word that name nobody: German "im Stuhl" ("in the stool") is not
     /// the English "I'm". A subject cue overlapping one of these is dropped.
     #[serde(default)]
@@ -122,7 +127,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 26] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 27] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -146,6 +151,7 @@ impl ContextFile {
             ("other_person", &self.other_person),
             ("other_no_alarm", &self.other_no_alarm),
             ("family", &self.family),
+            ("distant_family", &self.distant_family),
             ("not_subject", &self.not_subject),
             ("fiction", &self.fiction),
             ("fiction_characters", &self.fiction_characters),

@@ -94,7 +94,7 @@ pub enum Reason {
     Historical,
     /// A pet's, or people's in general: nobody the advice could be passed on to.
     OtherPerson,
-    /// A family-history rule matched, but not about a blood relative.
+    /// A family-history rule matched, but not about a close (first-degree) blood relative.
     NotFamily,
     /// Explained by something else in the message ("trying to lose weight").
     Explained,
@@ -121,7 +121,7 @@ impl Reason {
             Reason::GeneralQuestion => "general question",
             Reason::Historical => "historical",
             Reason::OtherPerson => "someone else",
-            Reason::NotFamily => "not a relative",
+            Reason::NotFamily => "not a close relative",
             Reason::Explained => "explained",
             Reason::NotPersistent => "not persistent",
             Reason::Unqualified => "qualifier missing",
@@ -206,6 +206,7 @@ struct Cues {
     other_person: Vec<Pattern>,
     other_no_alarm: Vec<Pattern>,
     family: Vec<Pattern>,
+    distant_family: Vec<Pattern>,
     not_subject: Vec<Pattern>,
     fiction: Vec<Pattern>,
     fiction_characters: Vec<Pattern>,
@@ -252,6 +253,7 @@ impl Triage {
             other_person: compile(&c.other_person, "other_person cue")?,
             other_no_alarm: compile(&c.other_no_alarm, "other_no_alarm cue")?,
             family: compile(&c.family, "family cue")?,
+            distant_family: compile(&c.distant_family, "distant family cue")?,
             not_subject: compile(&c.not_subject, "not_subject cue")?,
             fiction: compile(&c.fiction, "fiction cue")?,
             fiction_characters: compile(&c.fiction_characters, "fiction character cue")?,
@@ -844,6 +846,8 @@ enum Who {
     Writer,
     Other,
     Family,
+    /// A grandparent, aunt, uncle or cousin: someone else, and no family history.
+    Relative,
     /// A pet, or people in general: no alarm either way.
     NoAlarm,
 }
@@ -954,15 +958,16 @@ impl<'a> Context<'a> {
         };
         // The cue that reads the most words first ("anyone else" over "anyone", "my mum" over
         // "my"; "my coworker's mate" over "my .. mate" with the coworker skipped), then the
-        // longest span, then family over other person over no-alarm over first person, then
-        // the later one ("a relative of mine" is read as "relative of mine", not "a relative"
+        // longest span, then close family over other relatives over other person over no-alarm
+        // over first person, then the later one ("a relative of mine" is read as "relative of mine", not "a relative"
         // followed by the writer's "mine").
         let mut candidates: Vec<(usize, usize, Who, u8, usize)> = Vec::new();
         for (list, who, rank) in [
             (&cues.family, Who::Family, 0),
-            (&cues.other_person, Who::Other, 1),
-            (&cues.other_no_alarm, Who::NoAlarm, 2),
-            (&cues.first_person, Who::Writer, 3),
+            (&cues.distant_family, Who::Relative, 1),
+            (&cues.other_person, Who::Other, 2),
+            (&cues.other_no_alarm, Who::NoAlarm, 3),
+            (&cues.first_person, Who::Writer, 4),
         ] {
             candidates.extend(
                 find(list, ws)
@@ -1214,8 +1219,8 @@ impl<'a> Context<'a> {
         }
         // "my mum and her sister had ovarian cancer": a pronoun right after a relative is
         // that relative's, so her sister is family too.
-        if i > 0 && self.subjects[i - 1].2 == Who::Family {
-            return Some(Who::Family);
+        if i > 0 && matches!(self.subjects[i - 1].2, Who::Family | Who::Relative) {
+            return Some(self.subjects[i - 1].2);
         }
         // "some influencer says her gut made her lose 20kg": pronouns after someone the
         // advice is not for are theirs, however many.
@@ -1251,7 +1256,7 @@ impl<'a> Context<'a> {
         }
         // The writer's own child is as real as the writer: "gave him toast and let him watch
         // telly, now my son's pain is worse" is a report.
-        let real = |who: Who| matches!(who, Who::Writer | Who::Family);
+        let real = |who: Who| matches!(who, Who::Writer | Who::Family | Who::Relative);
         if family || !self.subject_before_opt(m).is_some_and(real) {
             return true;
         }

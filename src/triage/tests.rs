@@ -52,6 +52,7 @@ fn context() -> ContextFile {
             "my ..3 year old",
             "runs in",
         ]),
+        distant_family: strings(&["my grandad|cousin"]),
         not_subject: vec![],
         fiction: strings(&["episode", "storyline"]),
         fiction_characters: strings(&["character"]),
@@ -394,6 +395,10 @@ fn someone_elses_current_alarm_fires_marked_as_theirs() {
         theirs("blood")
     );
     assert_eq!(
+        about_someone_else("my grandad has blood in his stool"),
+        theirs("blood")
+    );
+    assert_eq!(
         about_someone_else("she says her stool is black"),
         theirs("black")
     );
@@ -479,6 +484,10 @@ fn family_history_counts_only_blood_relatives() {
     assert_eq!(ids("coeliac runs in my family"), ["family-coeliac"]);
     assert_eq!(reason("I have coeliac"), Some(Reason::NotFamily));
     assert_eq!(reason("my friend has coeliac"), Some(Reason::NotFamily));
+    // Second-degree relatives are no family history (the guidelines count first-degree
+    // ones); a grandad's own alarm is still someone else's to pass on.
+    assert_eq!(reason("my grandad had coeliac"), Some(Reason::NotFamily));
+    assert_eq!(reason("my cousin has coeliac"), Some(Reason::NotFamily));
     assert!(ids("my mum doesn't have coeliac").is_empty());
     // The writer's own symptom after a relative's condition is the writer's.
     let mut both = ids("my mum has coeliac and my stool is black");
