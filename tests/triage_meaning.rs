@@ -121,3 +121,27 @@ fn a_rules_other_senses_also_rule_out_what_meaning_finds() {
     let message = "light yellow pee means i'm drinking enough water, right? aiming for 2 litres";
     assert!(alarms(&core, message).is_empty(), "{message:?}");
 }
+
+#[test]
+fn a_rules_companion_alone_is_no_trigger_by_meaning() {
+    // A bug: "i vomit everything" read close enough to a fever example, anchored on "vomit",
+    // which the fever rule needs beside a fever, so vomiting alone raised a fever warning.
+    let core = core(ModelChoice::default());
+    let message = "since yesterday i cannot keep down even the water, i vomit everything";
+    let found = alarms(&core, message);
+    assert!(
+        found.contains(&"cannot-keep-fluids-down".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"fever-with-gut-symptoms".to_string()),
+        "{found:?}"
+    );
+    // A fever said in other words still counts: its own words anchor it.
+    let fever = "my forehead is burning up and the thermometer says 39, and i keep throwing up";
+    assert!(
+        alarms(&core, fever).contains(&"fever-with-gut-symptoms".to_string()),
+        "{:?}",
+        alarms(&core, fever)
+    );
+}

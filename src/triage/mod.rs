@@ -405,6 +405,11 @@ impl Triage {
             if occurs(&self.rules[c.rule].exclude, ws) || occurs(&self.cues.reassurance, ws) {
                 continue;
             }
+            // A companion alone is no trigger: "i vomit everything" reads close to a fever
+            // example, but vomiting is what a fever needs beside it, not the fever.
+            if only_companions(&self.rules[c.rule].require_any, ws, &c.span) {
+                continue;
+            }
             scan.by_meaning
                 .push((self.rules[c.rule].id.clone(), c.cosine));
             triggers[c.rule].push((c.sentence, c.span));
@@ -731,6 +736,18 @@ impl RuleFacts {
 /// Whether any pattern of the list matches somewhere in the words.
 fn occurs(list: &[Pattern], ws: &[words::Word]) -> bool {
     list.iter().any(|p| !p.find_all(ws).is_empty())
+}
+
+/// Whether every word that anchors `span` lies inside one of the rule's `require_any`
+/// companions (none when the rule has no companions).
+fn only_companions(require_any: &[Pattern], ws: &[words::Word], span: &Match) -> bool {
+    if require_any.is_empty() {
+        return false;
+    }
+    let companions: Vec<Match> = require_any.iter().flat_map(|p| p.find_all(ws)).collect();
+    span.literals
+        .iter()
+        .all(|&i| companions.iter().any(|c| (c.start..c.end).contains(&i)))
 }
 
 /// Whether a cue of the list is asserted in one sentence (not negated, not hypothetical).
