@@ -146,27 +146,41 @@ fn dehydration_and_drinking_phrases_are_glossed() {
     );
 }
 
+/// Whether the reply warns for `rule` at exactly `tier`.
+fn warns_at(reply: &Reply, rule: &str, tier: &str) -> bool {
+    reply
+        .red_flags
+        .iter()
+        .any(|h| h.id == rule && h.tier.to_string() == tier)
+}
+
 #[test]
-fn not_even_in_another_language_is_no_negation() {
+fn words_that_look_negative_but_are_not_denials() {
     // "nicht mal", "ni siquiera", "même pas", "nem mesmo" are "not even": the alarm is
     // stronger, not denied. The German line raised nothing before (read as "not ... water").
+    // "falando coisa sem sentido" is talking nonsense: "sem" ("without") negated the
+    // confusion after it, so a confused, drowsy mother with diarrhoea raised nothing.
     let core = core();
-    for (message, tier) in [
+    for (message, rule, tier) in [
         (
             "ich behalte seit heute früh nicht mal wasser bei mir und kann kaum stehen",
+            "cannot-keep-fluids-down",
             "emergency",
         ),
         (
             "desde ayer no retengo ni siquiera el agua, vomito todo",
+            "cannot-keep-fluids-down",
             "urgent",
+        ),
+        (
+            "minha mãe está com diarreia desde ontem e agora está confusa, falando coisa sem sentido e muito sonolenta",
+            "confusion-with-gut-illness",
+            "emergency",
         ),
     ] {
         let reply = core.respond(message);
         assert!(
-            reply
-                .red_flags
-                .iter()
-                .any(|h| h.id == "cannot-keep-fluids-down" && h.tier.to_string() == tier),
+            warns_at(&reply, rule, tier),
             "{message:?}: {:?}",
             alarms(&reply)
         );

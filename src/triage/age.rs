@@ -124,7 +124,8 @@ pub fn ages(ws: &[Word]) -> Vec<u32> {
             // "58 and my stomach ...": an adult age opening the sentence.
             || (i == 0 && (45..100).contains(&n) && (after == Some("and") || w.pause_after))
             // "at 67 i've started ...": "at" an age, then the writer.
-            || (before == Some("at") && matches!(after, Some("i" | "im" | "ive" | "id")))
+            || (before == Some("at")
+                && matches!(after, Some("i" | "im" | "ive" | "id" | "my")))
             || (before == Some("at") && (40..=OLDEST).contains(&n) && is_onset(ws, i))
             || matches!(after, Some("yo" | "yr" | "yrs" | "years" | "year" | "y"))
             // "in my 50s", "late 50s": the digits and the "s" split.
@@ -171,6 +172,8 @@ mod tests {
         assert_eq!(read("58f, new bloating"), [58]);
         assert_eq!(read("58 and my stomach is swollen"), [58]);
         assert_eq!(read("at 67 i've started getting heartburn"), [67]);
+        // A bug: "at 62 my digestion has gone haywire" went unread.
+        assert_eq!(read("at 62 my digestion has gone haywire"), [62]);
         // A bug: an onset age ("at 59 for the first time") went unread.
         assert_eq!(read("gut issues at 59 for the first time ever"), [59]);
         assert_eq!(read("is it normal for problems to start at 60"), [60]);
