@@ -64,6 +64,11 @@ pub struct ContextFile {
     /// advice always stands.
     #[serde(default)]
     pub being_seen: Vec<String>,
+    /// Care that is over ("got scoped", "sent home", "appendix removed", "antibiotics done"):
+    /// with a resolution after the trigger anywhere in the message ("feeling ok now"), the
+    /// alarm is a past episode a clinician dealt with.
+    #[serde(default)]
+    pub treated: Vec<String>,
     /// A sentence that says a sign or a result is normal ("poo is normal colour", "hb normal
     /// too") is no trigger by meaning: the model reads "normal colour" close to "red colour".
     /// Patterns are not affected.
@@ -127,7 +132,7 @@ pub struct ContextFile {
 }
 
 impl ContextFile {
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 27] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 28] {
         [
             ("negation", &self.negation),
             ("negation_after", &self.negation_after),
@@ -142,6 +147,7 @@ impl ContextFile {
             ("in_care", &self.in_care),
             ("under_investigation", &self.under_investigation),
             ("being_seen", &self.being_seen),
+            ("treated", &self.treated),
             ("reassurance", &self.reassurance),
             ("historical", &self.historical),
             ("current", &self.current),

@@ -197,6 +197,7 @@ struct Cues {
     in_care: Vec<Pattern>,
     under_investigation: Vec<Pattern>,
     being_seen: Vec<Pattern>,
+    treated: Vec<Pattern>,
     reassurance: Vec<Pattern>,
     historical: Vec<Pattern>,
     current: Vec<Pattern>,
@@ -244,6 +245,7 @@ impl Triage {
             in_care: compile(&c.in_care, "in-care cue")?,
             under_investigation: compile(&c.under_investigation, "under-investigation cue")?,
             being_seen: compile(&c.being_seen, "being-seen cue")?,
+            treated: compile(&c.treated, "treated cue")?,
             reassurance: compile(&c.reassurance, "reassurance cue")?,
             historical: compile(&c.historical, "historical cue")?,
             current: compile(&c.current, "current cue")?,
@@ -334,6 +336,7 @@ impl Triage {
             others_in_care: asserted_anywhere(&self.cues.in_care, &contexts),
             investigating,
             seen: asserted_per_sentence(&self.cues.being_seen, &contexts),
+            treated: asserted_anywhere(&self.cues.treated, &contexts),
         };
         let mut fired: Vec<(usize, RedFlagHit)> = Vec::new();
         for ((rule_index, rule), found) in self.rules.iter().enumerate().zip(triggers) {
@@ -484,7 +487,13 @@ impl Triage {
                         true => Err(Reason::InCare),
                         false => Ok(someone_else),
                     },
-                );
+                )
+                .and_then(|someone_else| {
+                    match rule.subject == Subject::Writer && message.handled(si, &m) {
+                        true => Err(Reason::Historical),
+                        false => Ok(someone_else),
+                    }
+                });
             let about_someone_else = match verdict {
                 Ok(someone_else) => someone_else,
                 Err(reason) => {
@@ -642,9 +651,25 @@ struct Message<'t, 'c> {
     investigating: Vec<bool>,
     /// Per sentence, a `being_seen` cue is asserted there.
     seen: Vec<bool>,
+    /// A `treated` cue is asserted somewhere: care for something is over.
+    treated: bool,
 }
 
 impl Message<'_, '_> {
+    /// Care is over and the message then says all is well: "had the coffee-ground vomit on
+    /// friday, got scoped, sent home. feeling ok" or "appendix removed last night, recovering".
+    /// The resolution must come after the trigger: a `resolved` cue later in its sentence, or
+    /// a `resolved` or `reassurance` cue in a later one. So "had a colonoscopy last year, all
+    /// clear, but now there's blood again" still warns.
+    fn handled(&self, si: usize, m: &Match) -> bool {
+        let later = &self.contexts[si + 1..];
+        self.treated
+            && (self.contexts[si].resolved.iter().any(|r| r.start >= m.end)
+                || later
+                    .iter()
+                    .any(|ctx| !ctx.resolved.is_empty() || ctx.reassured))
+    }
+
     /// An alarm is already in hand when a clinician has it. A "book an appointment" alarm:
     /// someone else's when the message says it is being looked into anywhere, the writer's
     /// own when the trigger's sentence or the next does ("my GP is already investigating my
@@ -901,6 +926,8 @@ struct Context<'a> {
     /// Current cues outside every resolution ("now" in "I'm fine now" is not one).
     current: Vec<Match>,
     resolved: Vec<Match>,
+    /// A `reassurance` cue occurs here ("feeling ok", "all clear").
+    reassured: bool,
     /// (start, end, who), sorted by start. Where cues overlap the longest wins ("my mum" is
     /// not the writer's "my", "anyone else" is not "anyone").
     subjects: Vec<(usize, usize, Who)>,
@@ -1061,6 +1088,7 @@ impl<'a> Context<'a> {
             durations: duration::durations(ws),
             fiction: find(&cues.fiction, ws),
             characters: find(&cues.fiction_characters, ws),
+            reassured: occurs(&cues.reassurance, ws),
         }
     }
 

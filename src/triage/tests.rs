@@ -34,7 +34,8 @@ fn context() -> ContextFile {
         in_care: strings(&["in hospital"]),
         under_investigation: strings(&["investigating", "waiting for ..2 scan"]),
         being_seen: strings(&["im ..2 in hospital", "waiting ..2 to be seen"]),
-        reassurance: strings(&["is normal"]),
+        treated: strings(&["got scoped", "sent home"]),
+        reassurance: strings(&["is normal", "feeling ok"]),
         historical: strings(&["years ago", "as a kid"]),
         current: strings(&["since", "still", "again", "now"]),
         resolved: strings(&["all fine since", "fully recovered", "im fine now"]),
@@ -789,4 +790,24 @@ fn a_rule_that_must_persist_finds_its_duration_two_sentences_on() {
         reason("was throwing up after dinner. went to bed. slept fine"),
         Some(Reason::NotPersistent)
     );
+}
+
+#[test]
+fn care_that_is_over_with_all_well_after_is_history() {
+    // Care over, then all well, after the trigger: a past episode a clinician dealt with.
+    assert_eq!(
+        reason("blood in my stool on friday, got scoped, sent home. feeling ok"),
+        Some(Reason::Historical)
+    );
+    assert_eq!(
+        reason("got scoped for the blood in my stool, im fine now"),
+        Some(Reason::Historical)
+    );
+    // Care over but no word that all is well: still warns.
+    assert_eq!(
+        ids("got scoped last year and now blood in my stool"),
+        ["blood"]
+    );
+    // All well but no care: still warns ("feeling ok" says nothing of the bleeding).
+    assert_eq!(ids("blood in my stool again. feeling ok"), ["blood"]);
 }
