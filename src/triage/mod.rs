@@ -477,7 +477,7 @@ impl Triage {
             // "like a crime scene", the trigger's own words.
             let explains = explained && !facts.escalated_near(si, Some(&m));
             let verdict = self
-                .judge(rule, contexts, si, &m, &facts)
+                .judge(rule, message, si, &m, &facts)
                 .and_then(|someone_else| match explains {
                     true => Err(Reason::Explained),
                     false => Ok(someone_else),
@@ -487,13 +487,7 @@ impl Triage {
                         true => Err(Reason::InCare),
                         false => Ok(someone_else),
                     },
-                )
-                .and_then(|someone_else| {
-                    match rule.subject == Subject::Writer && message.handled(si, &m) {
-                        true => Err(Reason::Historical),
-                        false => Ok(someone_else),
-                    }
-                });
+                );
             let about_someone_else = match verdict {
                 Ok(someone_else) => someone_else,
                 Err(reason) => {
@@ -548,12 +542,12 @@ impl Triage {
     fn judge(
         &self,
         rule: &Rule,
-        contexts: &[Context<'_>],
+        message: &Message<'_, '_>,
         si: usize,
         m: &Match,
         facts: &RuleFacts,
     ) -> Result<bool, Reason> {
-        let ctx = &contexts[si];
+        let ctx = &message.contexts[si];
         if ctx.negated(m) {
             return Err(Reason::Negated);
         }
@@ -573,7 +567,7 @@ impl Triage {
                 if who == Who::NoAlarm {
                     return Err(Reason::OtherPerson);
                 }
-                if ctx.historical(m) {
+                if ctx.historical(m) || message.handled(si, m) {
                     return Err(Reason::Historical);
                 }
                 someone_else = who != Who::Writer;
@@ -1003,8 +997,8 @@ impl<'a> Context<'a> {
         // The cue that reads the most words first ("anyone else" over "anyone", "my mum" over
         // "my"; "my coworker's mate" over "my .. mate" with the coworker skipped), then the
         // longest span, then close family over other relatives over other person over no-alarm
-        // over first person, then the later one ("a relative of mine" is read as "relative of mine", not "a relative"
-        // followed by the writer's "mine").
+        // over first person, then the later one ("a relative of mine" is read as "relative of
+        // mine", not "a relative" followed by the writer's "mine").
         let mut candidates: Vec<(usize, usize, Who, u8, usize)> = Vec::new();
         for (list, who, rank) in [
             (&cues.family, Who::Family, 0),
